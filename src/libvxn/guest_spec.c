@@ -1,0 +1,267 @@
+#include "guest_spec.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int
+fail (char *errbuf, size_t errlen, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  vsnprintf (errbuf, errlen, fmt, ap);
+  va_end (ap);
+  return -1;
+}
+
+struct buf
+{
+  char *data;
+  size_t len, cap;
+};
+
+static int
+buf_put (struct buf *b, char tag, const char *value)
+{
+  size_t vl = strlen (value);
+  if (b->len + vl + 2 > b->cap)
+    {
+      size_t cap = (b->cap + vl + 2) * 2;
+      char *d = realloc (b->data, cap);
+      if (d == NULL)
+        return -1;
+      b->data = d;
+      b->cap = cap;
+    }
+  b->data[b->len++] = tag;
+  memcpy (b->data + b->len, value, vl + 1);
+  b->len += vl + 1;
+  return 0;
+}
+
+static int
+buf_put_num (struct buf *b, char tag, unsigned long v)
+{
+  char s[32];
+  snprintf (s, sizeof s, "%lu", v);
+  return buf_put (b, tag, s);
+}
+
+int
+vxn_guest_spec_encode (const struct vxn_guest_spec *spec, char **out, size_t *out_len, char *errbuf, size_t errlen)
+{
+  struct buf b = { 0 };
+  int r = 0;
+  if (spec->n_args == 0)
+    return fail (errbuf, errlen, "process.args is empty");
+  if (spec->cwd == NULL || spec->cwd[0] != '/')
+    return fail (errbuf, errlen, "process.cwd must be an absolute path");
+  for (size_t i = 0; i < spec->n_args && r == 0; i++)
+    r = buf_put (&b, 'a', spec->args[i]);
+  for (size_t i = 0; i < spec->n_env && r == 0; i++)
+    r = buf_put (&b, 'e', spec->env[i]);
+  if (r == 0)
+    r = buf_put (&b, 'c', spec->cwd);
+  if (r == 0)
+    r = buf_put_num (&b, 'u', spec->uid);
+  if (r == 0)
+    r = buf_put_num (&b, 'g', spec->gid);
+  for (size_t i = 0; i < spec->n_additional_gids && r == 0; i++)
+    r = buf_put_num (&b, 'G', spec->additional_gids[i]);
+  if (r == 0 && spec->hostname)
+    r = buf_put (&b, 'h', spec->hostname);
+  if (r == 0)
+    r = buf_put (&b, 't', spec->terminal ? "1" : "0");
+  if (r == 0)
+    r = buf_put (&b, 'r', spec->readonly_root ? "1" : "0");
+  if (r < 0)
+    {
+      free (b.data);
+      return fail (errbuf, errlen, "out of memory");
+    }
+  if (b.len > VXN_SPEC_MAX_SIZE)
+    {
+      free (b.data);
+      return fail (errbuf, errlen, "process spec is larger than %d bytes", VXN_SPEC_MAX_SIZE);
+    }
+  *out = b.data;
+  *out_len = b.len;
+  return 0;
+}
+
+static int
+parse_id (const char *s, unsigned long *out)
+{
+  char *end;
+  if (*s < '0' || *s > '9')
+    return -1;
+  errno = 0;
+  unsigned long v = strtoul (s, &end, 10);
+  if (errno || *end || v > 0xfffffffeUL)
+    return -1;
+  *out = v;
+  return 0;
+}
+
+static int
+push (char ***vec, size_t *n, char *s)
+{
+  char **v = realloc (*vec, (*n + 2) * sizeof **vec);
+  if (v == NULL)
+    return -1;
+  v[(*n)++] = s;
+  v[*n] = NULL;
+  *vec = v;
+  return 0;
+}
+
+int
+vxn_guest_spec_decode (const char *buf, size_t len, struct vxn_guest_spec *spec, char *errbuf, size_t errlen)
+{
+  memset (spec, 0, sizeof *spec);
+  size_t items = 0;
+  int have_uid = 0, have_gid = 0;
+  if (len > VXN_SPEC_MAX_SIZE)
+    return fail (errbuf, errlen, "spec larger than %d bytes", VXN_SPEC_MAX_SIZE);
+  size_t off = 0;
+  while (off < len)
+    {
+      char tag = buf[off];
+      if (off + 1 >= len)
+        goto bad_record;
+      const char *value = buf + off + 1;
+      const char *nul = memchr (value, '\0', len - off - 1);
+      if (nul == NULL)
+        goto bad_record;
+      off = (nul - buf) + 1;
+      if (++items > VXN_SPEC_MAX_ITEMS)
+        {
+          vxn_guest_spec_free (spec);
+          return fail (errbuf, errlen, "spec has more than %d records", VXN_SPEC_MAX_ITEMS);
+        }
+      char *copy = strdup (value);
+      unsigned long id;
+      if (copy == NULL)
+        goto oom;
+      switch (tag)
+        {
+        case 'a':
+          if (push (&spec->args, &spec->n_args, copy) < 0)
+            {
+              free (copy);
+              goto oom;
+            }
+          break;
+        case 'e':
+          if (strchr (copy, '=') == NULL || copy[0] == '=')
+            {
+              free (copy);
+              vxn_guest_spec_free (spec);
+              return fail (errbuf, errlen, "environment entry without a name");
+            }
+          if (push (&spec->env, &spec->n_env, copy) < 0)
+            {
+              free (copy);
+              goto oom;
+            }
+          break;
+        case 'c':
+          free (spec->cwd);
+          spec->cwd = copy;
+          break;
+        case 'h':
+          free (spec->hostname);
+          spec->hostname = copy;
+          break;
+        case 'u':
+        case 'g':
+        case 'G':
+          if (parse_id (copy, &id) < 0)
+            {
+              free (copy);
+              vxn_guest_spec_free (spec);
+              return fail (errbuf, errlen, "bad id in record `%c`", tag);
+            }
+          free (copy);
+          if (tag == 'u')
+            spec->uid = id, have_uid = 1;
+          else if (tag == 'g')
+            spec->gid = id, have_gid = 1;
+          else
+            {
+              gid_t *g = realloc (spec->additional_gids, (spec->n_additional_gids + 1) * sizeof *g);
+              if (g == NULL)
+                goto oom;
+              g[spec->n_additional_gids++] = id;
+              spec->additional_gids = g;
+            }
+          break;
+        case 't':
+        case 'r':
+          if (strcmp (copy, "0") != 0 && strcmp (copy, "1") != 0)
+            {
+              free (copy);
+              vxn_guest_spec_free (spec);
+              return fail (errbuf, errlen, "record `%c` must be 0 or 1", tag);
+            }
+          if (tag == 't')
+            spec->terminal = copy[0] == '1';
+          else
+            spec->readonly_root = copy[0] == '1';
+          free (copy);
+          break;
+        default:
+          free (copy);
+          vxn_guest_spec_free (spec);
+          return fail (errbuf, errlen, "unknown record tag 0x%02x", (unsigned char) tag);
+        }
+    }
+  if (spec->n_args == 0 || spec->args[0][0] == '\0')
+    {
+      vxn_guest_spec_free (spec);
+      return fail (errbuf, errlen, "spec has no arguments");
+    }
+  if (spec->cwd == NULL || spec->cwd[0] != '/')
+    {
+      vxn_guest_spec_free (spec);
+      return fail (errbuf, errlen, "spec cwd missing or not absolute");
+    }
+  if (!have_uid || !have_gid)
+    {
+      vxn_guest_spec_free (spec);
+      return fail (errbuf, errlen, "spec has no uid or gid");
+    }
+  if (spec->env == NULL && push (&spec->env, &spec->n_env, NULL) == 0)
+    spec->n_env = 0; /* an empty, NULL-terminated environment */
+  return 0;
+
+bad_record:
+  vxn_guest_spec_free (spec);
+  return fail (errbuf, errlen, "truncated record at offset %zu", off);
+oom:
+  vxn_guest_spec_free (spec);
+  return fail (errbuf, errlen, "out of memory");
+}
+
+static void
+free_vec (char **v)
+{
+  if (v == NULL)
+    return;
+  for (char **p = v; *p; p++)
+    free (*p);
+  free (v);
+}
+
+void
+vxn_guest_spec_free (struct vxn_guest_spec *spec)
+{
+  free_vec (spec->args);
+  free_vec (spec->env);
+  free (spec->cwd);
+  free (spec->hostname);
+  free (spec->additional_gids);
+  memset (spec, 0, sizeof *spec);
+}
