@@ -1,7 +1,16 @@
 noinst_LIBRARIES += src/libvxn/libvxn.a
-src_libvxn_libvxn_a_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS) $(XENLIGHT_CFLAGS) $(XENSTORE_CFLAGS) $(LIBARCHIVE_CFLAGS)
+src_libvxn_libvxn_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/states
+src_libvxn_libvxn_a_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS) $(LIBARCHIVE_CFLAGS)
 src_libvxn_libvxn_a_SOURCES = \
 	src/libvxn/error.c src/libvxn/error.h \
 	src/libvxn/utils.c src/libvxn/utils.h \
 	src/libvxn/guest_spec.c src/libvxn/guest_spec.h \
-	src/libvxn/proto.h
+	src/libvxn/proto.h \
+	src/libvxn/id.c src/libvxn/id.h \
+	src/libvxn/signals.c src/libvxn/signals.h \
+	src/libvxn/statemachine.c src/libvxn/statemachine.h states/transitions.def \
+	src/libvxn/oci_config.c src/libvxn/oci_config.h \
+	src/libvxn/state_file.c src/libvxn/state_file.h \
+	src/libvxn/ctl.c src/libvxn/ctl.h \
+	src/libvxn/initrd.c src/libvxn/initrd.h
+LIBVXN_LIBS = src/libvxn/libvxn.a $(CJSON_LIBS) $(LIBARCHIVE_LIBS)

@@ -1,0 +1,236 @@
+#include "config.h"
+
+#include "oci_config.h"
+#include "utils.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+static int
+get_string (const cJSON *obj, const char *key, const char *where, int required, char **out, vxn_error_t *err)
+{
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive (obj, key);
+  if (v == NULL || cJSON_IsNull (v))
+    {
+      if (required)
+        return vxn_make_error (err, 0, "config.json: `%s%s` is required", where, key);
+      return 0;
+    }
+  if (!cJSON_IsString (v))
+    return vxn_make_error (err, 0, "config.json: `%s%s` must be a string", where, key);
+  *out = xstrdup (v->valuestring);
+  return 0;
+}
+
+static int
+get_bool (const cJSON *obj, const char *key, const char *where, int *out, vxn_error_t *err)
+{
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive (obj, key);
+  if (v == NULL || cJSON_IsNull (v))
+    return 0;
+  if (!cJSON_IsBool (v))
+    return vxn_make_error (err, 0, "config.json: `%s%s` must be a boolean", where, key);
+  *out = cJSON_IsTrue (v);
+  return 0;
+}
+
+/* JSON numbers are doubles: accept only integral values in range. */
+static int
+get_uint (const cJSON *v, const char *what, double max, unsigned long long *out, vxn_error_t *err)
+{
+  if (!cJSON_IsNumber (v) || v->valuedouble < 0 || v->valuedouble > max
+      || v->valuedouble != (double) (unsigned long long) v->valuedouble)
+    return vxn_make_error (err, 0, "config.json: `%s` must be a whole number between 0 and %.0f", what, max);
+  *out = (unsigned long long) v->valuedouble;
+  return 0;
+}
+
+static int
+get_string_array (const cJSON *obj, const char *key, const char *where, char ***out, size_t *n, vxn_error_t *err)
+{
+  const cJSON *arr = cJSON_GetObjectItemCaseSensitive (obj, key), *it;
+  *out = xzalloc (sizeof (char *));
+  *n = 0;
+  if (arr == NULL || cJSON_IsNull (arr))
+    return 0;
+  if (!cJSON_IsArray (arr))
+    return vxn_make_error (err, 0, "config.json: `%s%s` must be an array of strings", where, key);
+  size_t count = cJSON_GetArraySize (arr);
+  if (count > VXN_SPEC_MAX_ITEMS)
+    return vxn_make_error (err, 0, "config.json: `%s%s` has more than %d entries", where, key, VXN_SPEC_MAX_ITEMS);
+  free (*out);
+  *out = xzalloc ((count + 1) * sizeof (char *));
+  cJSON_ArrayForEach (it, arr)
+  {
+    if (!cJSON_IsString (it))
+      return vxn_make_error (err, 0, "config.json: `%s%s[%zu]` must be a string", where, key, *n);
+    (*out)[(*n)++] = xstrdup (it->valuestring);
+  }
+  return 0;
+}
+
+static int
+parse_user (const cJSON *process, struct vxn_guest_spec *p, vxn_error_t *err)
+{
+  const cJSON *user = cJSON_GetObjectItemCaseSensitive (process, "user"), *v, *it;
+  unsigned long long n = 0;
+  if (user == NULL)
+    return 0;
+  if (!cJSON_IsObject (user))
+    return vxn_make_error (err, 0, "config.json: `process.user` must be an object");
+  if ((v = cJSON_GetObjectItemCaseSensitive (user, "uid")))
+    {
+      if (get_uint (v, "process.user.uid", 4294967294.0, &n, err) < 0)
+        return -1;
+      p->uid = n;
+    }
+  if ((v = cJSON_GetObjectItemCaseSensitive (user, "gid")))
+    {
+      if (get_uint (v, "process.user.gid", 4294967294.0, &n, err) < 0)
+        return -1;
+      p->gid = n;
+    }
+  v = cJSON_GetObjectItemCaseSensitive (user, "additionalGids");
+  if (v && !cJSON_IsNull (v))
+    {
+      if (!cJSON_IsArray (v))
+        return vxn_make_error (err, 0, "config.json: `process.user.additionalGids` must be an array");
+      size_t count = cJSON_GetArraySize (v);
+      if (count > 1024)
+        return vxn_make_error (err, 0, "config.json: too many `process.user.additionalGids`");
+      p->additional_gids = xzalloc ((count + 1) * sizeof (gid_t));
+      cJSON_ArrayForEach (it, v)
+      {
+        if (get_uint (it, "process.user.additionalGids[]", 4294967294.0, &n, err) < 0)
+          return -1;
+        p->additional_gids[p->n_additional_gids++] = n;
+      }
+    }
+  return 0;
+}
+
+static int
+parse_process (const cJSON *root, struct vxn_guest_spec *p, vxn_error_t *err)
+{
+  const cJSON *process = cJSON_GetObjectItemCaseSensitive (root, "process");
+  if (process == NULL || !cJSON_IsObject (process))
+    return vxn_make_error (err, 0, "config.json: `process` is required and must be an object");
+  if (get_string_array (process, "args", "process.", &p->args, &p->n_args, err) < 0)
+    return -1;
+  if (p->n_args == 0 || p->args[0][0] == '\0')
+    return vxn_make_error (err, 0, "config.json: `process.args` must not be empty");
+  if (get_string_array (process, "env", "process.", &p->env, &p->n_env, err) < 0)
+    return -1;
+  for (size_t i = 0; i < p->n_env; i++)
+    if (p->env[i][0] == '=' || strchr (p->env[i], '=') == NULL)
+      return vxn_make_error (err, 0, "config.json: `process.env[%zu]` is not NAME=VALUE", i);
+  if (get_string (process, "cwd", "process.", 1, &p->cwd, err) < 0)
+    return -1;
+  if (p->cwd[0] != '/')
+    return vxn_make_error (err, 0, "config.json: `process.cwd` must be an absolute path");
+  if (get_bool (process, "terminal", "process.", &p->terminal, err) < 0)
+    return -1;
+  return parse_user (process, p, err);
+}
+
+static int
+parse_memory (const cJSON *root, int64_t *limit, vxn_error_t *err)
+{
+  const cJSON *linux_ = cJSON_GetObjectItemCaseSensitive (root, "linux"), *res, *mem, *v;
+  if (!cJSON_IsObject (linux_) || !cJSON_IsObject (res = cJSON_GetObjectItemCaseSensitive (linux_, "resources"))
+      || !cJSON_IsObject (mem = cJSON_GetObjectItemCaseSensitive (res, "memory")))
+    return 0;
+  v = cJSON_GetObjectItemCaseSensitive (mem, "limit");
+  if (v == NULL || cJSON_IsNull (v))
+    return 0;
+  /* -1 means unlimited in the spec. */
+  if (cJSON_IsNumber (v) && v->valuedouble == -1)
+    return 0;
+  unsigned long long n = 0;
+  if (get_uint (v, "linux.resources.memory.limit", 9.0e15, &n, err) < 0)
+    return -1;
+  *limit = (int64_t) n;
+  return 0;
+}
+
+int
+vxn_oci_config_parse (const char *json, struct vxn_oci_config *cfg, vxn_error_t *err)
+{
+  memset (cfg, 0, sizeof *cfg);
+  cJSON *root = cJSON_Parse (json);
+  int ret = -1;
+  if (root == NULL)
+    return vxn_make_error (err, 0, "config.json: invalid JSON near `%.20s`", cJSON_GetErrorPtr () ? cJSON_GetErrorPtr () : "");
+  if (!cJSON_IsObject (root))
+    {
+      vxn_make_error (err, 0, "config.json: top level must be an object");
+      goto out;
+    }
+  if (get_string (root, "ociVersion", "", 1, &cfg->oci_version, err) < 0)
+    goto out;
+  if (strncmp (cfg->oci_version, "1.", 2) != 0)
+    {
+      vxn_make_error (err, 0, "config.json: unsupported ociVersion `%s` (1.x expected)", cfg->oci_version);
+      goto out;
+    }
+  if (parse_process (root, &cfg->process, err) < 0)
+    goto out;
+  const cJSON *r = cJSON_GetObjectItemCaseSensitive (root, "root");
+  if (r == NULL || !cJSON_IsObject (r))
+    {
+      vxn_make_error (err, 0, "config.json: `root` is required and must be an object");
+      goto out;
+    }
+  if (get_string (r, "path", "root.", 1, &cfg->root_path, err) < 0
+      || get_bool (r, "readonly", "root.", &cfg->process.readonly_root, err) < 0)
+    goto out;
+  if (get_string (root, "hostname", "", 0, &cfg->process.hostname, err) < 0)
+    goto out;
+  const cJSON *ann = cJSON_GetObjectItemCaseSensitive (root, "annotations"), *it;
+  if (ann && !cJSON_IsNull (ann))
+    {
+      if (!cJSON_IsObject (ann))
+        {
+          vxn_make_error (err, 0, "config.json: `annotations` must be an object");
+          goto out;
+        }
+      cJSON_ArrayForEach (it, ann) if (!cJSON_IsString (it))
+      {
+        vxn_make_error (err, 0, "config.json: annotation `%s` must be a string", it->string);
+        goto out;
+      }
+      cfg->annotations_json = cJSON_PrintUnformatted (ann);
+    }
+  else
+    cfg->annotations_json = xstrdup ("{}");
+  if (parse_memory (root, &cfg->memory_limit, err) < 0)
+    goto out;
+  ret = 0;
+out:
+  cJSON_Delete (root);
+  if (ret < 0)
+    vxn_oci_config_free (cfg);
+  return ret;
+}
+
+int
+vxn_oci_config_load (const char *bundle, struct vxn_oci_config *cfg, vxn_error_t *err)
+{
+  cleanup_free char *path = xasprintf ("%s/config.json", bundle);
+  cleanup_free char *json = NULL;
+  if (vxn_read_file (path, VXN_CONFIG_MAX_SIZE, &json, NULL, err) < 0)
+    return -1;
+  return vxn_oci_config_parse (json, cfg, err);
+}
+
+void
+vxn_oci_config_free (struct vxn_oci_config *cfg)
+{
+  free (cfg->oci_version);
+  free (cfg->root_path);
+  free (cfg->annotations_json);
+  vxn_guest_spec_free (&cfg->process);
+  memset (cfg, 0, sizeof *cfg);
+}

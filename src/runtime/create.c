@@ -1,0 +1,255 @@
+/* create: validate, build the guest ramdisk, fork the monitor, wait until the domain is built, write --pid-file. */
+#include "config.h"
+
+#include "runtime.h"
+
+#include "guest_spec.h"
+#include "id.h"
+#include "initrd.h"
+#include "monitor.h"
+#include "oci_config.h"
+#include "utils.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define DEFAULT_MEMORY_MB 192
+#define MIN_MEMORY_MB 64 /* kernel + init + the rootfs held in RAM */
+
+struct create_opts
+{
+  const char *bundle;
+  const char *pid_file;
+  const char *console_socket;
+};
+
+static int
+parse_create_opts (int argc, char **argv, struct create_opts *o, const char **id, vxn_error_t *err)
+{
+  static const struct option opts[] = {
+    { "bundle", required_argument, NULL, 'b' },
+    { "pid-file", required_argument, NULL, 'p' },
+    { "console-socket", required_argument, NULL, 'c' },
+    { "preserve-fds", required_argument, NULL, 'P' },
+    { "no-pivot", no_argument, NULL, 'n' },
+    { "no-new-keyring", no_argument, NULL, 'k' },
+    { "no-subreaper", no_argument, NULL, 's' },
+    { "detach", no_argument, NULL, 'd' },
+    { NULL, 0, NULL, 0 },
+  };
+  int c;
+  long n;
+  memset (o, 0, sizeof *o);
+  o->bundle = ".";
+  while ((c = getopt_long (argc, argv, "b:d", opts, NULL)) != -1)
+    switch (c)
+      {
+      case 'b':
+        o->bundle = optarg;
+        break;
+      case 'p':
+        o->pid_file = optarg;
+        break;
+      case 'c':
+        o->console_socket = optarg;
+        break;
+      case 'P':
+        if (vxn_parse_long (optarg, 0, 1024, &n) < 0)
+          return vxn_make_error (err, 0, "create: --preserve-fds must be a number");
+        break; /* extra fds have no meaning inside another kernel */
+      case 'n':
+      case 'k':
+      case 's':
+      case 'd':
+        break; /* namespaces and keyrings belong to the guest kernel: nothing to do */
+      default:
+        return vxn_make_error (err, 0, "create: unknown option (see vxn-oci-runtime(8))");
+      }
+  if (vxn_expect_args ("create", argc - optind, 1, 1, err) < 0)
+    return -1;
+  *id = argv[optind];
+  return 0;
+}
+
+static const char *
+guest_dir (void)
+{
+  const char *d = getenv ("VXN_GUEST_DIR");
+  return d && *d ? d : VXN_GUEST_DIR;
+}
+
+static int
+build_initrd (int dirfd, const char *bundle, const struct vxn_oci_config *cfg, vxn_error_t *err)
+{
+  cleanup_free char *spec = NULL;
+  size_t spec_len;
+  char errbuf[256];
+  if (vxn_guest_spec_encode (&cfg->process, &spec, &spec_len, errbuf, sizeof errbuf) < 0)
+    return vxn_make_error (err, 0, "config.json: %s", errbuf);
+  cleanup_free char *rootfs
+      = cfg->root_path[0] == '/' ? xstrdup (cfg->root_path) : xasprintf ("%s/%s", bundle, cfg->root_path);
+  cleanup_free char *base = xasprintf ("%s/initramfs.cpio", guest_dir ());
+  cleanup_free char *kernel = xasprintf ("%s/vmlinux", guest_dir ());
+  if (access (kernel, R_OK) < 0)
+    return vxn_make_error (err, errno, "guest kernel `%s` (install vxn's guest files or set VXN_GUEST_DIR)", kernel);
+  cleanup_close int fd = openat (dirfd, "initrd", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return vxn_make_error (err, errno, "create the guest ramdisk");
+  return vxn_initrd_build (fd, base, spec, spec_len, rootfs, err);
+}
+
+static unsigned
+memory_mb (const struct vxn_oci_config *cfg)
+{
+  if (cfg->memory_limit <= 0)
+    return DEFAULT_MEMORY_MB;
+  int64_t mb = cfg->memory_limit / (1024 * 1024);
+  return mb < MIN_MEMORY_MB ? MIN_MEMORY_MB : (unsigned) mb;
+}
+
+/* Wait for the monitor's verdict on the sync pipe: "ok", or "error <message>", or EOF if it died. */
+static int
+wait_for_monitor (int fd, pid_t pid, vxn_error_t *err)
+{
+  char buf[1024];
+  size_t len = 0;
+  for (;;)
+    {
+      ssize_t n = read (fd, buf + len, sizeof buf - 1 - len);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      len += n;
+      if (len == sizeof buf - 1)
+        break;
+    }
+  buf[len] = '\0';
+  if (strcmp (buf, "ok") == 0)
+    return 0;
+  /* Failure: let the monitor finish tearing the domain down before the state directory goes. */
+  int status;
+  while (waitpid (pid, &status, 0) < 0 && errno == EINTR)
+    ;
+  if (strncmp (buf, "error ", 6) == 0)
+    return vxn_make_error (err, 0, "%s", buf + 6);
+  return vxn_make_error (err, 0, "the container monitor exited before the domain was built");
+}
+
+static int
+write_pid_file (const char *path, pid_t pid, vxn_error_t *err)
+{
+  char buf[32];
+  int n = snprintf (buf, sizeof buf, "%d", (int) pid);
+  return vxn_write_file_atomic (path, buf, n, 0644, err);
+}
+
+int
+vxn_cmd_create (struct vxn_global *g, int argc, char **argv, vxn_error_t *err)
+{
+  struct create_opts o;
+  const char *id = NULL;
+  struct vxn_oci_config cfg;
+  char bundle[PATH_MAX], created[64];
+  int ret = -1;
+  if (parse_create_opts (argc, argv, &o, &id, err) < 0 || vxn_validate_id (id, err) < 0)
+    return -1;
+  if (realpath (o.bundle, bundle) == NULL)
+    return vxn_make_error (err, errno, "bundle `%s`", o.bundle);
+  if (vxn_oci_config_load (bundle, &cfg, err) < 0)
+    return vxn_error_wrap (err, "create `%s`", id);
+  if (o.console_socket || cfg.process.terminal)
+    {
+      vxn_oci_config_free (&cfg);
+      return vxn_make_error (err, 0, "create `%s`: terminal mode (process.terminal / --console-socket) is not "
+                                     "supported yet by vxn",
+                             id);
+    }
+  if (vxn_mkdir_p (g->root, 0700, err) < 0)
+    goto out_cfg;
+  cleanup_free char *state_dir = xasprintf ("%s/%s", g->root, id);
+  if (mkdir (state_dir, 0700) < 0)
+    {
+      if (errno == EEXIST)
+        vxn_make_error (err, 0, "container `%s` already exists", id);
+      else
+        vxn_make_error (err, errno, "mkdir `%s`", state_dir);
+      goto out_cfg;
+    }
+  cleanup_close int dirfd = open (state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dirfd < 0)
+    {
+      vxn_make_error (err, errno, "open `%s`", state_dir);
+      goto out_remove;
+    }
+  if (build_initrd (dirfd, bundle, &cfg, err) < 0)
+    goto out_remove;
+  vxn_now_rfc3339 (created, sizeof created);
+  cleanup_free char *abs_state_dir = realpath (state_dir, NULL);
+  struct vxn_monitor_args args = {
+    .id = id,
+    .bundle = bundle,
+    .state_dir = abs_state_dir,
+    .guest_dir = guest_dir (),
+    .created = created,
+    .annotations_json = cfg.annotations_json,
+    .memory_mb = memory_mb (&cfg),
+    .vcpus = 1,
+    .debug = g->debug,
+  };
+  int sync[2];
+  if (pipe2 (sync, O_CLOEXEC) < 0)
+    {
+      vxn_make_error (err, errno, "pipe");
+      goto out_remove;
+    }
+  pid_t pid = fork ();
+  if (pid < 0)
+    {
+      vxn_make_error (err, errno, "fork the container monitor");
+      close (sync[0]);
+      close (sync[1]);
+      goto out_remove;
+    }
+  if (pid == 0)
+    {
+      close (sync[0]);
+      args.sync_fd = sync[1];
+      vxn_monitor_main (&args);
+    }
+  close (sync[1]);
+  ret = wait_for_monitor (sync[0], pid, err);
+  close (sync[0]);
+  if (ret < 0)
+    goto out_remove;
+  /* Last: containerd takes the pid file's appearance as "create finished". */
+  if (o.pid_file && write_pid_file (o.pid_file, pid, err) < 0)
+    {
+      kill (pid, SIGKILL); /* its watchdog destroys the domain */
+      ret = -1;
+      goto out_cfg;
+    }
+  vxn_oci_config_free (&cfg);
+  return 0;
+
+out_remove:
+  {
+    vxn_error_t rerr = NULL;
+    cleanup_close int rootfd = open (g->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd >= 0)
+      vxn_rm_rf_at (rootfd, id, &rerr);
+    vxn_error_release (&rerr);
+  }
+out_cfg:
+  vxn_oci_config_free (&cfg);
+  vxn_error_wrap (err, "create `%s`", id);
+  return -1;
+}
