@@ -46,6 +46,7 @@ add_dir (struct archive *w, const char *name, vxn_error_t *err)
   archive_entry_set_filetype (e, AE_IFDIR);
   archive_entry_set_perm (e, 0755);
   archive_entry_set_nlink (e, 2);
+  archive_entry_set_size (e, 0);
   archive_entry_set_mtime (e, time (NULL), 0);
   int r = archive_write_header (w, e);
   archive_entry_free (e);

@@ -1,0 +1,221 @@
+/* ids, signals, config.json, state files, the guest spec codec. */
+#include "config.h"
+
+#include "guest_spec.h"
+#include "id.h"
+#include "oci_config.h"
+#include "signals.h"
+#include "state_file.h"
+#include "tap.h"
+#include "utils.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+static int
+id_ok (const char *id)
+{
+  vxn_error_t err = NULL;
+  int r = vxn_validate_id (id, &err);
+  vxn_error_release (&err);
+  return r == 0;
+}
+
+static int
+parse_cfg (const char *json, struct vxn_oci_config *cfg, char **msg)
+{
+  vxn_error_t err = NULL;
+  int r = vxn_oci_config_parse (json, cfg, &err);
+  if (msg)
+    *msg = r < 0 ? vxn_error_string (err) : NULL;
+  vxn_error_release (&err);
+  return r;
+}
+
+static void
+test_ids (void)
+{
+  ok (id_ok ("t1"), "simple id");
+  ok (id_ok ("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"), "docker-style 64 hex id");
+  ok (id_ok ("my_app.v1-2+x"), "punctuation inside");
+  ok (!id_ok (""), "empty id refused");
+  ok (!id_ok ("../etc"), "dot-dot refused");
+  ok (!id_ok ("a/b"), "slash refused");
+  ok (!id_ok (".hidden"), "leading dot refused");
+  ok (!id_ok ("-x"), "leading dash refused");
+  ok (!id_ok ("a b"), "space refused");
+  ok (!id_ok ("a\nb"), "newline refused");
+  char longid[200];
+  memset (longid, 'a', sizeof longid - 1);
+  longid[sizeof longid - 1] = '\0';
+  ok (!id_ok (longid), "over-long id refused");
+}
+
+static void
+test_signals (void)
+{
+  int s = 0;
+  vxn_error_t err = NULL;
+  ok (vxn_parse_signal ("KILL", &s, &err) == 0 && s == SIGKILL, "KILL");
+  ok (vxn_parse_signal ("SIGTERM", &s, &err) == 0 && s == SIGTERM, "SIGTERM");
+  ok (vxn_parse_signal ("term", &s, &err) == 0 && s == SIGTERM, "lower-case term");
+  ok (vxn_parse_signal ("9", &s, &err) == 0 && s == 9, "numeric 9");
+  ok (vxn_parse_signal ("64", &s, &err) == 0 && s == 64, "numeric 64 (a realtime signal)");
+  ok (vxn_parse_signal ("0", &s, &err) < 0, "0 refused");
+  vxn_error_release (&err);
+  ok (vxn_parse_signal ("65", &s, &err) < 0, "65 refused");
+  vxn_error_release (&err);
+  ok (vxn_parse_signal ("-9", &s, &err) < 0, "negative refused");
+  vxn_error_release (&err);
+  ok (vxn_parse_signal ("SIGBOGUS", &s, &err) < 0, "unknown name refused");
+  vxn_error_release (&err);
+  ok (vxn_parse_signal ("9x", &s, &err) < 0, "trailing junk refused");
+  vxn_error_release (&err);
+  is_str (vxn_signal_name (SIGWINCH), "WINCH", "names back");
+}
+
+#define BASE_PROCESS "\"process\":{\"args\":[\"/bin/echo\",\"hello  world\"],\"cwd\":\"/\",\"env\":[\"PATH=/bin\"]}"
+
+static void
+test_config (void)
+{
+  struct vxn_oci_config cfg;
+  char *msg = NULL;
+  ok (parse_cfg ("{\"ociVersion\":\"1.0.2\"," BASE_PROCESS ",\"root\":{\"path\":\"rootfs\"},"
+                 "\"hostname\":\"h\",\"annotations\":{\"a\":\"b\"},"
+                 "\"linux\":{\"resources\":{\"memory\":{\"limit\":268435456}}},\"unknown\":1}",
+                 &cfg, &msg)
+          == 0,
+      "valid config parses (unknown keys ignored)");
+  is_str (cfg.process.args[1], "hello  world", "args kept verbatim");
+  ok (cfg.process.n_args == 2 && cfg.process.args[2] == NULL, "args NULL-terminated");
+  is_str (cfg.process.env[0], "PATH=/bin", "env");
+  is_str (cfg.process.hostname, "h", "hostname");
+  is_str (cfg.root_path, "rootfs", "root.path");
+  is_str (cfg.annotations_json, "{\"a\":\"b\"}", "annotations");
+  ok (cfg.memory_limit == 268435456, "memory limit");
+  vxn_oci_config_free (&cfg);
+
+  static const struct
+  {
+    const char *json, *expect;
+  } bad[] = {
+    { "not json", "invalid JSON" },
+    { "[]", "top level" },
+    { "{\"process\":{}}", "ociVersion" },
+    { "{\"ociVersion\":\"2.0\"," BASE_PROCESS ",\"root\":{\"path\":\"r\"}}", "unsupported ociVersion" },
+    { "{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"r\"}}", "`process` is required" },
+    { "{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[],\"cwd\":\"/\"},\"root\":{\"path\":\"r\"}}",
+      "must not be empty" },
+    { "{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":\"sh\",\"cwd\":\"/\"},\"root\":{\"path\":\"r\"}}",
+      "array of strings" },
+    { "{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"a\",1],\"cwd\":\"/\"},\"root\":{\"path\":\"r\"}}",
+      "process.args[1]" },
+    { "{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"a\"],\"cwd\":\"rel\"},\"root\":{\"path\":\"r\"}}",
+      "absolute" },
+    { "{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"a\"],\"cwd\":\"/\",\"env\":[\"NOEQUALS\"]},"
+      "\"root\":{\"path\":\"r\"}}",
+      "NAME=VALUE" },
+    { "{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"a\"],\"cwd\":\"/\",\"user\":{\"uid\":-1}},"
+      "\"root\":{\"path\":\"r\"}}",
+      "process.user.uid" },
+    { "{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"a\"],\"cwd\":\"/\",\"user\":{\"uid\":1.5}},"
+      "\"root\":{\"path\":\"r\"}}",
+      "process.user.uid" },
+    { "{\"ociVersion\":\"1.0.2\"," BASE_PROCESS "}", "`root` is required" },
+    { "{\"ociVersion\":\"1.0.2\"," BASE_PROCESS ",\"root\":{\"path\":\"r\",\"readonly\":\"yes\"}}",
+      "root.readonly" },
+    { "{\"ociVersion\":\"1.0.2\"," BASE_PROCESS ",\"root\":{\"path\":\"r\"},\"annotations\":{\"a\":1}}",
+      "annotation `a`" },
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    {
+      int r = parse_cfg (bad[i].json, &cfg, &msg);
+      ok (r < 0 && msg && strstr (msg, bad[i].expect), "bad config %zu refused with `%s` (%s)", i, bad[i].expect,
+          msg ? msg : "accepted");
+      free (msg);
+    }
+}
+
+static void
+test_state_file (void)
+{
+  char dir[] = "/tmp/vxn-unit-XXXXXX";
+  ok (mkdtemp (dir) != NULL, "temp dir");
+  int fd = open (dir, O_RDONLY | O_DIRECTORY);
+  vxn_error_t err = NULL;
+  struct vxn_state_file st = {
+    .id = "t1", .bundle = "/b", .status = "running", .monitor_pid = 42, .monitor_start_time = 12345,
+    .created = "2026-01-01T00:00:00Z", .domid = 7, .domuuid = "u", .domname = "vxn-t1", .exit_status = -1,
+    .annotations_json = "{\"k\":\"v\"}",
+  }, back;
+  ok (vxn_state_file_write (fd, &st, &err) == 0, "state written");
+  ok (faccessat (fd, "state.json.tmp", F_OK, 0) < 0, "no temporary file left behind");
+  ok (vxn_state_file_read (fd, &back, &err) == 0, "state read back");
+  is_str (back.status, "running", "status round-trips");
+  ok (back.monitor_pid == 42 && back.monitor_start_time == 12345 && back.domid == 7 && back.exit_status == -1,
+      "numbers round-trip");
+  is_str (back.annotations_json, "{\"k\":\"v\"}", "annotations round-trip");
+  vxn_state_file_free (&back);
+  ok (vxn_state_file_parse ("{\"id\":\"x\"}", &back, &err) < 0, "truncated state refused");
+  vxn_error_release (&err);
+  ok (vxn_state_file_parse ("{\"id\":\"x\",\"bundle\":\"/b\",\"status\":\"weird\",\"created\":\"\",\"domuuid\":\"\","
+                            "\"domname\":\"\",\"monitor_pid\":1,\"monitor_start_time\":1,\"domid\":1,"
+                            "\"exit_status\":0}",
+                            &back, &err)
+          < 0,
+      "unknown status refused");
+  vxn_error_release (&err);
+  ok (vxn_process_is (getpid (), vxn_process_start_time (getpid ())), "own process is alive");
+  ok (!vxn_process_is (getpid (), vxn_process_start_time (getpid ()) + 1), "start time mismatch = another process");
+  ok (vxn_rm_rf_at (AT_FDCWD, dir, &err) == 0 && access (dir, F_OK) < 0, "rm -rf");
+  close (fd);
+}
+
+static void
+test_guest_spec (void)
+{
+  char *args[] = { "/bin/echo", "hello  world", "", NULL };
+  char *env[] = { "PATH=/bin", "A=b=c", NULL };
+  gid_t gids[] = { 10, 20 };
+  struct vxn_guest_spec spec = {
+    .args = args, .n_args = 3, .env = env, .n_env = 2, .cwd = "/work", .uid = 1000, .gid = 1000,
+    .additional_gids = gids, .n_additional_gids = 2, .hostname = "box", .terminal = 0, .readonly_root = 1,
+  }, back;
+  char *buf = NULL, errbuf[128];
+  size_t len = 0;
+  ok (vxn_guest_spec_encode (&spec, &buf, &len, errbuf, sizeof errbuf) == 0, "encode");
+  ok (vxn_guest_spec_decode (buf, len, &back, errbuf, sizeof errbuf) == 0, "decode (%s)", errbuf);
+  ok (back.n_args == 3 && strcmp (back.args[1], "hello  world") == 0 && back.args[2][0] == '\0'
+          && back.args[3] == NULL,
+      "args round-trip, empty argument kept");
+  ok (back.n_env == 2 && strcmp (back.env[1], "A=b=c") == 0, "env round-trips");
+  ok (back.uid == 1000 && back.gid == 1000 && back.n_additional_gids == 2 && back.additional_gids[1] == 20,
+      "ids round-trip");
+  ok (back.readonly_root == 1 && back.terminal == 0 && strcmp (back.hostname, "box") == 0, "flags round-trip");
+  vxn_guest_spec_free (&back);
+  ok (vxn_guest_spec_decode (buf, len - 1, &back, errbuf, sizeof errbuf) < 0, "truncated spec refused");
+  buf[0] = 'Z';
+  ok (vxn_guest_spec_decode (buf, len, &back, errbuf, sizeof errbuf) < 0, "unknown tag refused");
+  free (buf);
+  ok (vxn_guest_spec_decode ("c/\0u0\0g0\0", 9, &back, errbuf, sizeof errbuf) < 0, "spec without args refused");
+  ok (vxn_guest_spec_decode ("ax\0crel\0u0\0g0\0", 14, &back, errbuf, sizeof errbuf) < 0, "relative cwd refused");
+  ok (vxn_guest_spec_decode ("ax\0c/\0u-1\0g0\0", 13, &back, errbuf, sizeof errbuf) < 0, "negative uid refused");
+  ok (vxn_guest_spec_decode ("ax\0c/\0u0\0g0\0t2\0", 15, &back, errbuf, sizeof errbuf) < 0, "bad flag refused");
+  ok (vxn_guest_spec_decode ("ax\0c/\0u0\0g0\0", 12, &back, errbuf, sizeof errbuf) == 0 && back.env
+          && back.env[0] == NULL,
+      "minimal spec decodes with an empty environment");
+  vxn_guest_spec_free (&back);
+}
+
+int
+main (void)
+{
+  test_ids ();
+  test_signals ();
+  test_config ();
+  test_state_file ();
+  test_guest_spec ();
+  return done_testing ();
+}
