@@ -1,0 +1,74 @@
+# Shared by the lab tests (run inside Dom0 by t/lab.t). TAP helpers, the test image, and the cleanliness check
+# every test ends with: only Domain-0 left, nothing under the runtime roots.
+set -u
+export PATH=/usr/lib/xen-4.17/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+LAB_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+RUNTIME=${VXN_RUNTIME:-$(command -v vxn-oci-runtime)}
+IMG=docker.io/library/vxn-test:latest
+CTR_ROOT=/run/containerd/runc/default
+T_N=0
+T_FAILED=0
+TMP=$(mktemp -d /tmp/vxn-test.XXXXXX)
+
+ok () { # ok COND-EXIT-STATUS DESCRIPTION
+  local rc=$1; shift
+  T_N=$((T_N + 1))
+  if [ "$rc" -eq 0 ]; then echo "ok $T_N - $*"; else echo "not ok $T_N - $*"; T_FAILED=$((T_FAILED + 1)); fi
+}
+is () { # is GOT WANT DESCRIPTION
+  local got=$1 want=$2; shift 2
+  [ "$got" = "$want" ]; ok $? "$*"
+  [ "$got" = "$want" ] || { printf '#   got: %q\n#  want: %q\n' "$got" "$want"; }
+}
+like () { # like GOT REGEX DESCRIPTION
+  local got=$1 re=$2; shift 2
+  [[ $got =~ $re ]]; ok $? "$*"
+  [[ $got =~ $re ]] || printf '#   got: %q\n#  want match: %s\n' "$got" "$re"
+}
+diag () { echo "# $*"; }
+done_testing () {
+  echo "1..$T_N"
+  rm -rf "$TMP"
+  [ "$T_FAILED" -eq 0 ]
+}
+
+# Import the busybox test image once per Dom0 boot.
+setup_image () {
+  if ! ctr image ls -q | grep -qx "$IMG"; then
+    python3 "$LAB_LIB/mkimage.py" oci "$TMP/img.tar" "$IMG" &&
+      ctr image import "$TMP/img.tar" >/dev/null
+  fi
+  ctr image ls -q | grep -qx "$IMG"; ok $? "test image $IMG is available"
+}
+
+# Wait for a process (not our child) to exit, woken by a pidfd: no polling.
+wait_exit () { # wait_exit PID TIMEOUT
+  python3 - "$1" "$2" <<'PY'
+import os, select, sys
+try:
+    fd = os.pidfd_open(int(sys.argv[1]))
+except ProcessLookupError:
+    sys.exit(0)
+r, _, _ = select.select([fd], [], [], float(sys.argv[2]))
+sys.exit(0 if r else 1)
+PY
+}
+
+# Dump what we know when something failed: the monitor's and the guest console's logs.
+dump_logs () { # dump_logs ROOT ID
+  local d="$1/$2"
+  for f in monitor.log console.log; do
+    [ -s "$d/$f" ] && { echo "# --- $d/$f"; sed 's/^/#   /' "$d/$f" | tail -40; }
+  done
+}
+
+assert_clean () { # assert_clean DESCRIPTION [ROOT...]
+  local what=$1; shift
+  local doms
+  doms=$(xl list | awk 'NR > 1 && $1 != "Domain-0" {print $1}')
+  is "$doms" "" "$what: xl list shows only Domain-0"
+  if [ -n "$doms" ]; then for d in $doms; do xl destroy "$d" 2>/dev/null; done; fi
+  local left=""
+  for r in "$@"; do [ -d "$r" ] && left="$left$(ls -A "$r")"; done
+  is "$left" "" "$what: runtime root holds nothing"
+}
