@@ -13,3 +13,8 @@ t_unit_parsing_LDADD = $(UNIT_LDADD)
 t_unit_initrd_SOURCES = t/unit/initrd.c t/unit/tap.h
 t_unit_initrd_CFLAGS = $(UNIT_CFLAGS)
 t_unit_initrd_LDADD = $(UNIT_LDADD)
+
+# The guest init's pure parsers (signal key, exit values, frames).
+UNIT_TESTS += t/unit/guest-parse
+t_unit_guest_parse_SOURCES = t/unit/guest-parse.c guest/init/parse.c guest/init/parse.h src/libvxn/proto.h
+t_unit_guest_parse_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/guest/init

@@ -60,6 +60,12 @@ vxn_guest_spec_encode (const struct vxn_guest_spec *spec, char **out, size_t *ou
     return fail (errbuf, errlen, "process.cwd must be an absolute path");
   for (size_t i = 0; i < spec->n_args && r == 0; i++)
     r = buf_put (&b, 'a', spec->args[i]);
+  for (size_t i = 0; i < spec->n_env; i++)
+    if (spec->env[i][0] == '=' || strchr (spec->env[i], '=') == NULL)
+      {
+        free (b.data);
+        return fail (errbuf, errlen, "environment entry `%s` is not NAME=VALUE", spec->env[i]);
+      }
   for (size_t i = 0; i < spec->n_env && r == 0; i++)
     r = buf_put (&b, 'e', spec->env[i]);
   if (r == 0)
@@ -123,6 +129,7 @@ vxn_guest_spec_decode (const char *buf, size_t len, struct vxn_guest_spec *spec,
   memset (spec, 0, sizeof *spec);
   size_t items = 0;
   int have_uid = 0, have_gid = 0;
+  char seen[256] = { 0 }; /* single-valued records may appear once */
   if (len > VXN_SPEC_MAX_SIZE)
     return fail (errbuf, errlen, "spec larger than %d bytes", VXN_SPEC_MAX_SIZE);
   size_t off = 0;
@@ -140,6 +147,14 @@ vxn_guest_spec_decode (const char *buf, size_t len, struct vxn_guest_spec *spec,
         {
           vxn_guest_spec_free (spec);
           return fail (errbuf, errlen, "spec has more than %d records", VXN_SPEC_MAX_ITEMS);
+        }
+      if (strchr ("chugtr", tag) && tag != '\0')
+        {
+          if (seen[(unsigned char) tag]++)
+            {
+              vxn_guest_spec_free (spec);
+              return fail (errbuf, errlen, "record `%c` appears twice", tag);
+            }
         }
       char *copy = strdup (value);
       unsigned long id;

@@ -203,6 +203,12 @@ test_guest_spec (void)
   ok (vxn_guest_spec_decode ("ax\0crel\0u0\0g0\0", 14, &back, errbuf, sizeof errbuf) < 0, "relative cwd refused");
   ok (vxn_guest_spec_decode ("ax\0c/\0u-1\0g0\0", 13, &back, errbuf, sizeof errbuf) < 0, "negative uid refused");
   ok (vxn_guest_spec_decode ("ax\0c/\0u0\0g0\0t2\0", 15, &back, errbuf, sizeof errbuf) < 0, "bad flag refused");
+  ok (vxn_guest_spec_decode ("ax\0c/\0c/x\0u0\0g0\0", 16, &back, errbuf, sizeof errbuf) < 0,
+      "a repeated cwd record is refused");
+  char *bad_env[] = { "NOEQUALS", NULL };
+  spec.env = bad_env;
+  spec.n_env = 1;
+  ok (vxn_guest_spec_encode (&spec, &buf, &len, errbuf, sizeof errbuf) < 0, "encoder refuses env without '='");
   ok (vxn_guest_spec_decode ("ax\0c/\0u0\0g0\0", 12, &back, errbuf, sizeof errbuf) == 0 && back.env
           && back.env[0] == NULL,
       "minimal spec decodes with an empty environment");
