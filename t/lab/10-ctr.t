@@ -44,9 +44,10 @@ assert_clean "SIGTERM" "$CTR_ROOT"
 
 # Output is streamed as produced, not at exit; stdin is forwarded (ctr run passes its own stdin).
 mkfifo "$TMP/out5" "$TMP/in5"
+# Opened read-write first, so neither side blocks in open(2) waiting for the other.
+exec 4<>"$TMP/in5" 3<>"$TMP/out5"
 timeout 180 $CTR "$IMG" t5 /bin/sh -c 'echo one; read x; echo "two $x"' >"$TMP/out5" 2>&1 <"$TMP/in5" &
 ctr_pid=$!
-exec 4>"$TMP/in5" 3<"$TMP/out5"
 read -r -t 180 line <&3
 is "$line" "one" "first line arrives"
 st=$("$RUNTIME" --root "$CTR_ROOT" state t5 | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')

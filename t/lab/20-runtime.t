@@ -32,6 +32,18 @@ R delete c1; ok $? "delete"
 R delete --force c1 2>"$TMP/err"; [ $? -ne 0 ]; ok $? "delete of an unknown id fails"
 like "$(cat "$TMP/err")" "does not exist" "... with 'does not exist'"
 
+# A container that ends by itself: stopped once its entrypoint exits, output written to create's stdout.
+B2=$TMP/bundle2
+python3 "$LAB_LIB/mkimage.py" bundle "$B2" /bin/sh -c 'echo "out $((2 + 3))"; echo err >&2; exit 5'
+R create --bundle "$B2" --pid-file "$TMP/pid6" c6 </dev/null >"$TMP/c6.out" 2>"$TMP/c6.err"; ok $? "create c6"
+is "$(status c6)" "created" "c6 is created"
+R start c6; ok $? "start c6"
+wait_exit "$(cat "$TMP/pid6")" 120; ok $? "c6's monitor exits when the entrypoint does"
+is "$(status c6)" "stopped" "state says stopped after the entrypoint exited"
+is "$(cat "$TMP/c6.out")" "out 5" "stdout went to create's stdout"
+is "$(cat "$TMP/c6.err")" "err" "stderr went, separately, to create's stderr"
+R delete c6; ok $? "delete c6"
+
 # Errors as JSON: exactly one object in --log.
 R --log "$TMP/log.json" --log-format json state nope 2>/dev/null; [ $? -ne 0 ]; ok $? "state of an unknown id fails"
 n=$(wc -l <"$TMP/log.json")
