@@ -15,6 +15,13 @@
 static int log_fd = 2;
 static enum vxn_log_format log_format = VXN_LOG_TEXT;
 static int log_debug;
+static const char *log_program = "vxn-oci-runtime";
+
+void
+vxn_log_set_program (const char *name)
+{
+  log_program = name;
+}
 
 static char *
 vformat (const char *fmt, va_list ap)
@@ -135,7 +142,7 @@ log_line (const char *level, const char *msg)
       return;
     }
   if (log_fd == 2)
-    dprintf (log_fd, "vxn-oci-runtime: %s\n", msg);
+    dprintf (log_fd, "%s: %s\n", log_program, msg);
   else
     dprintf (log_fd, "%s %s: %s\n", when, level, msg);
 }

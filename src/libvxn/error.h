@@ -29,6 +29,8 @@ enum vxn_log_format
   VXN_LOG_JSON,
 };
 int vxn_log_init (const char *path, enum vxn_log_format format, int debug, vxn_error_t *err);
+/* The prefix of text-format lines on stderr (default "vxn-oci-runtime"). */
+void vxn_log_set_program (const char *name);
 void vxn_log_error (const vxn_error_t err);
 void vxn_warning (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 void vxn_debug (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
