@@ -90,7 +90,17 @@ vxn_cmd_delete (struct vxn_global *g, int argc, char **argv, vxn_error_t *err)
     return -1;
   struct vxn_container ct;
   if (vxn_container_open (g, argv[optind], &ct, err) < 0)
-    return -1;
+    {
+      /* As runc: --force on a container that is already gone succeeds, so callers may repeat it. */
+      if (force && ct.id != NULL && ct.dirfd < 0 && strstr ((*err)->msg, "does not exist"))
+        {
+          vxn_error_release (err);
+          vxn_container_close (&ct);
+          return 0;
+        }
+      vxn_container_close (&ct);
+      return -1;
+    }
   const char *status = vxn_container_status (&ct);
   int ret = 0;
   if (strcmp (status, "stopped") != 0)

@@ -29,7 +29,8 @@ is "$(status c1)" "stopped" "state says stopped after exit"
 R kill c1 TERM; ok $? "kill of a stopped container succeeds quietly"
 R delete c1; ok $? "delete"
 [ ! -e "$ROOT/c1" ]; ok $? "its state directory is gone"
-R delete --force c1 2>"$TMP/err"; [ $? -ne 0 ]; ok $? "delete of an unknown id fails"
+R delete --force c1; ok $? "delete --force is repeatable: a second one succeeds quietly"
+R delete c1 2>"$TMP/err"; [ $? -ne 0 ]; ok $? "delete of an unknown id fails"
 like "$(cat "$TMP/err")" "does not exist" "... with 'does not exist'"
 
 # A container that ends by itself: stopped once its entrypoint exits, output written to create's stdout.
