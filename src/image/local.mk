@@ -54,20 +54,20 @@ bench-image: src/vxn/vxn
 	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' $(SHELL) $(top_srcdir)/bench/image-pull
 
 # Tests: C unit tests (TAP, through automake's driver) and scripts against a real registry.
-VXN_IMAGE_UNIT_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/src/image -I$(top_srcdir)/t/image \
+VXN_IMAGE_UNIT_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/src/image -I$(top_srcdir)/t/unit \
 	$(CJSON_CFLAGS) $(LIBCURL_CFLAGS) $(LIBARCHIVE_CFLAGS)
 IMAGE_UNIT_TESTS = t/image/ref-test t/image/parse-test t/image/bundle-test t/image/unpack-test
 check_PROGRAMS += $(IMAGE_UNIT_TESTS)
-t_image_ref_test_SOURCES = t/image/ref-test.c t/image/tap.h
+t_image_ref_test_SOURCES = t/image/ref-test.c t/unit/tap.h
 t_image_ref_test_CFLAGS = $(VXN_IMAGE_UNIT_CFLAGS)
 t_image_ref_test_LDADD = $(VXN_IMAGE_LIBS)
-t_image_parse_test_SOURCES = t/image/parse-test.c t/image/tap.h
+t_image_parse_test_SOURCES = t/image/parse-test.c t/unit/tap.h
 t_image_parse_test_CFLAGS = $(VXN_IMAGE_UNIT_CFLAGS)
 t_image_parse_test_LDADD = $(VXN_IMAGE_LIBS)
-t_image_bundle_test_SOURCES = t/image/bundle-test.c t/image/tap.h
+t_image_bundle_test_SOURCES = t/image/bundle-test.c t/unit/tap.h
 t_image_bundle_test_CFLAGS = $(VXN_IMAGE_UNIT_CFLAGS)
 t_image_bundle_test_LDADD = $(VXN_IMAGE_LIBS)
-t_image_unpack_test_SOURCES = t/image/unpack-test.c t/image/tap.h
+t_image_unpack_test_SOURCES = t/image/unpack-test.c t/unit/tap.h
 t_image_unpack_test_CFLAGS = $(VXN_IMAGE_UNIT_CFLAGS)
 t_image_unpack_test_LDADD = $(VXN_IMAGE_LIBS)
 

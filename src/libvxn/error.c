@@ -7,10 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
+
+#include "utils.h"
 
 static int log_fd = 2;
 static enum vxn_log_format log_format = VXN_LOG_TEXT;
@@ -109,21 +110,10 @@ vxn_log_init (const char *path, enum vxn_log_format format, int debug, vxn_error
 }
 
 static void
-now_rfc3339 (char *buf, size_t len)
-{
-  struct timespec ts;
-  struct tm tm;
-  clock_gettime (CLOCK_REALTIME, &ts);
-  gmtime_r (&ts.tv_sec, &tm);
-  size_t n = strftime (buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
-  snprintf (buf + n, len - n, ".%09ldZ", ts.tv_nsec);
-}
-
-static void
 log_line (const char *level, const char *msg)
 {
   char when[64];
-  now_rfc3339 (when, sizeof when);
+  vxn_now_rfc3339 (when, sizeof when);
   if (log_format == VXN_LOG_JSON)
     {
       /* podman parses the whole log as ONE object, containerd takes the last error line: callers emit at most one

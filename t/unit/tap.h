@@ -1,4 +1,4 @@
-/* Minimal TAP producer for the unit tests. */
+/* Minimal TAP producer for the C unit tests (t/unit and t/image). */
 #ifndef VXN_TAP_H
 #define VXN_TAP_H
 
@@ -27,8 +27,9 @@ static int tap_n, tap_failed;
   do                                                                                                                  \
     {                                                                                                                 \
       const char *g_ = (got), *w_ = (want);                                                                           \
-      ok (g_ && w_ && strcmp (g_, w_) == 0, __VA_ARGS__);                                                             \
-      if (!(g_ && w_ && strcmp (g_, w_) == 0))                                                                        \
+      int eq_ = (g_ == NULL && w_ == NULL) || (g_ && w_ && strcmp (g_, w_) == 0);                                     \
+      ok (eq_, __VA_ARGS__);                                                                                          \
+      if (!eq_)                                                                                                       \
         printf ("#   got: '%s'\n#  want: '%s'\n", g_ ? g_ : "(null)", w_ ? w_ : "(null)");                          \
     }                                                                                                                 \
   while (0)
