@@ -12,5 +12,6 @@ src_libvxn_libvxn_a_SOURCES = \
 	src/libvxn/oci_config.c src/libvxn/oci_config.h \
 	src/libvxn/state_file.c src/libvxn/state_file.h \
 	src/libvxn/ctl.c src/libvxn/ctl.h \
-	src/libvxn/initrd.c src/libvxn/initrd.h
+	src/libvxn/initrd.c src/libvxn/initrd.h \
+	src/libvxn/terminal.c src/libvxn/terminal.h
 LIBVXN_LIBS = src/libvxn/libvxn.a $(CJSON_LIBS) $(LIBARCHIVE_LIBS)

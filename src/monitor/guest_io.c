@@ -8,6 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sys/ioctl.h>
+#include <termios.h>
+
 #include <libxenvchan.h>
 
 static void
@@ -33,7 +36,7 @@ parse_frames (struct guest_io *io)
         break;
       const uint8_t *payload = io->in_buf + off + VXN_FRAME_HEADER_SIZE;
       if (h->type == VXN_FRAME_DATA && (h->stream == VXN_STREAM_STDOUT || h->stream == VXN_STREAM_STDERR))
-        emit (io, h->stream, payload, len);
+        emit (io, h->stream == VXN_STREAM_STDOUT ? io->out_fd : io->err_fd, payload, len);
       else if (h->type == VXN_FRAME_EOF && h->stream == VXN_STREAM_STDOUT && len == 0)
         io->stdout_eof = true;
       else if (h->type == VXN_FRAME_EOF && h->stream == VXN_STREAM_STDERR && len == 0)
@@ -109,9 +112,10 @@ stdin_cb (struct ev_loop *loop, ev_io *w, int revents)
       ev_io_stop (loop, w); /* resumed from the vchan callback once the ring has room */
       return;
     }
-  ssize_t n = read (0, buf, sizeof buf);
+  ssize_t n = read (io->in_fd, buf, sizeof buf);
   if (n < 0 && (errno == EINTR || errno == EAGAIN))
     return;
+  /* A pty whose master was closed reads EIO: that is the terminal's end of input. */
   if (n <= 0)
     {
       ev_io_stop (loop, w);
@@ -123,6 +127,43 @@ stdin_cb (struct ev_loop *loop, ev_io *w, int revents)
   queue_frame (io, VXN_FRAME_DATA, buf, n);
   if (!flush_out (io))
     ev_io_stop (loop, w);
+}
+
+static bool
+flush_winsize (struct guest_io *io)
+{
+  struct winsize ws;
+  uint8_t frame[VXN_FRAME_HEADER_SIZE + 4];
+  struct vxn_frame_header h;
+  if (!io->winsize_pending || io->vchan == NULL)
+    return true;
+  if (ioctl (io->in_fd, TIOCGWINSZ, &ws) < 0)
+    {
+      io->winsize_pending = false;
+      return true;
+    }
+  vxn_frame_header_set (&h, VXN_FRAME_WINSIZE, VXN_STREAM_STDIN, 4);
+  memcpy (frame, &h, sizeof h);
+  frame[4] = ws.ws_row & 0xff;
+  frame[5] = ws.ws_row >> 8;
+  frame[6] = ws.ws_col & 0xff;
+  frame[7] = ws.ws_col >> 8;
+  /* A whole frame or nothing: a stdin frame may be half-way in the ring otherwise. */
+  if (io->out_len || libxenvchan_buffer_space (io->vchan) < (int) sizeof frame)
+    return false;
+  if (libxenvchan_send (io->vchan, frame, sizeof frame) != (int) sizeof frame)
+    return false;
+  io->winsize_pending = false;
+  return true;
+}
+
+void
+guest_io_send_winsize (struct guest_io *io)
+{
+  if (!io->terminal)
+    return;
+  io->winsize_pending = true;
+  flush_winsize (io);
 }
 
 static void
@@ -140,15 +181,20 @@ vchan_cb (struct ev_loop *loop, ev_io *w, int revents)
       else if (io->stdin_started)
         ev_io_start (loop, &io->stdin_watcher);
     }
+  flush_winsize (io);
 }
 
 int
-guest_io_server_init (struct guest_io *io, struct ev_loop *loop, xentoollog_logger *xtl, uint32_t domid, FILE *log,
-                      vxn_error_t *err)
+guest_io_server_init (struct guest_io *io, struct ev_loop *loop, xentoollog_logger *xtl, uint32_t domid,
+                      int terminal_fd, FILE *log, vxn_error_t *err)
 {
   memset (io, 0, sizeof *io);
   io->loop = loop;
   io->log = log;
+  io->terminal = terminal_fd >= 0;
+  io->in_fd = io->terminal ? terminal_fd : 0;
+  io->out_fd = io->terminal ? terminal_fd : 1;
+  io->err_fd = io->terminal ? terminal_fd : 2;
   cleanup_free char *path = xasprintf ("/local/domain/%u/" VXN_XS_IO, domid);
   io->vchan = libxenvchan_server_init (xtl, (int) domid, path, VXN_VCHAN_RING_SIZE, VXN_VCHAN_RING_SIZE);
   if (io->vchan == NULL)
@@ -156,7 +202,7 @@ guest_io_server_init (struct guest_io *io, struct ev_loop *loop, xentoollog_logg
   io->vchan->blocking = 0;
   ev_io_init (&io->vchan_watcher, vchan_cb, libxenvchan_fd_for_select (io->vchan), EV_READ);
   ev_io_start (loop, &io->vchan_watcher);
-  ev_io_init (&io->stdin_watcher, stdin_cb, 0, EV_READ);
+  ev_io_init (&io->stdin_watcher, stdin_cb, io->in_fd, EV_READ);
   return 0;
 }
 

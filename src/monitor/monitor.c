@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -142,6 +143,8 @@ action (struct monitor *m, enum vxn_event event, enum vxn_state from, char *errb
   switch (event)
     {
     case VXN_EVENT_start:
+      /* The size may have changed since the guest came up; it is in the ring before the entrypoint starts. */
+      guest_io_send_winsize (&m->io);
       snprintf (key, sizeof key, "%s/" VXN_XS_START, m->dom_path);
       if (!xs_write (m->xs, XBT_NULL, key, "1", 1))
         {
@@ -253,6 +256,7 @@ check_guest_keys (struct monitor *m)
           m->guest_ready = true;
           monitor_log (m, "guest init is ready");
           guest_io_start_stdin (&m->io);
+          guest_io_send_winsize (&m->io); /* the guest sizes its pty before the entrypoint starts */
         }
     }
   if (m->state == VXN_STATE_created || m->state == VXN_STATE_running || m->state == VXN_STATE_paused)
@@ -446,7 +450,9 @@ create_done (libxl_ctx *ctx, int rc, void *user)
       fail_create (m, "create %s: %s", vxn_path, strerror (errno));
       return;
     }
-  if (guest_io_server_init (&m->io, m->loop, (xentoollog_logger *) m->xtl, m->domid, m->log, &err) < 0)
+  if (guest_io_server_init (&m->io, m->loop, (xentoollog_logger *) m->xtl, m->domid, m->args->terminal_fd, m->log,
+                            &err)
+      < 0)
     {
       char *s = vxn_error_string (err);
       fail_create (m, "%s", s);
@@ -501,6 +507,43 @@ forward_signal_cb (struct ev_loop *loop, ev_signal *w, int revents)
     monitor_log (m, "cannot forward signal %d: %s", w->signum, errbuf);
 }
 
+/* The caller resized the pty master: the slave is our controlling terminal, so the kernel tells us. */
+static void
+winch_cb (struct ev_loop *loop, ev_signal *w, int revents)
+{
+  (void) loop;
+  (void) revents;
+  struct monitor *m = w->data;
+  guest_io_send_winsize (&m->io);
+}
+
+/* Terminal mode: the pty slave stands for all three streams. It becomes our controlling terminal (for SIGWINCH),
+   is made raw (the guest's own pty does the line discipline), and fds 0-2 are let go: they may be the caller's
+   capture pipes, and a leaked write end makes the caller wait forever. */
+static int
+setup_terminal (struct monitor *m, vxn_error_t *err)
+{
+  struct termios t;
+  int fd = m->args->terminal_fd, null;
+  if (ioctl (fd, TIOCSCTTY, 0) < 0)
+    return vxn_make_error (err, errno, "make the pty our controlling terminal");
+  if (tcgetattr (fd, &t) == 0)
+    {
+      cfmakeraw (&t);
+      tcsetattr (fd, TCSANOW, &t);
+    }
+  null = open ("/dev/null", O_RDWR | O_CLOEXEC);
+  if (null < 0)
+    return vxn_make_error (err, errno, "open /dev/null");
+  for (int i = 0; i < 3; i++)
+    dup2 (null, i);
+  close (null);
+  ev_signal_init (&m->winch, winch_cb, SIGWINCH);
+  m->winch.data = m;
+  ev_signal_start (m->loop, &m->winch);
+  return 0;
+}
+
 static int
 monitor_setup (struct monitor *m, vxn_error_t *err)
 {
@@ -523,6 +566,8 @@ monitor_setup (struct monitor *m, vxn_error_t *err)
   m->xs_watcher.data = m;
   ev_io_start (m->loop, &m->xs_watcher);
   if (control_start (m, err) < 0)
+    return -1;
+  if (m->args->terminal_fd >= 0 && setup_terminal (m, err) < 0)
     return -1;
   for (size_t i = 0; i < ARRAY_SIZE (forwarded); i++)
     {

@@ -27,6 +27,7 @@ struct vxn_monitor_args
   unsigned memory_mb;
   unsigned vcpus;
   int sync_fd;             /* create waits on this: "ok" or "error <msg>", then EOF */
+  int terminal_fd;         /* the pty slave in terminal mode (the caller got the master), else -1 */
   bool debug;
 };
 
@@ -57,6 +58,7 @@ struct monitor
   ev_io console_watcher;
   ev_timer create_timer;
   ev_signal forward_signals[6];
+  ev_signal winch;
   int watchdog_fd;
   enum vxn_state state;
   int exit_status; /* -1 until known */

@@ -8,6 +8,7 @@
 #include "initrd.h"
 #include "monitor.h"
 #include "oci_config.h"
+#include "terminal.h"
 #include "utils.h"
 
 #include <errno.h>
@@ -166,12 +167,12 @@ vxn_cmd_create (struct vxn_global *g, int argc, char **argv, vxn_error_t *err)
     return vxn_make_error (err, errno, "bundle `%s`", o.bundle);
   if (vxn_oci_config_load (bundle, &cfg, err) < 0)
     return vxn_error_wrap (err, "create `%s`", id);
-  if (o.console_socket || cfg.process.terminal)
+  if (!o.console_socket != !cfg.process.terminal)
     {
       vxn_oci_config_free (&cfg);
-      return vxn_make_error (err, 0, "create `%s`: terminal mode (process.terminal / --console-socket) is not "
-                                     "supported yet by vxn",
-                             id);
+      return vxn_make_error (err, 0, "create `%s`: %s", id,
+                             cfg.process.terminal ? "process.terminal is set but no --console-socket was given"
+                                                  : "--console-socket given but process.terminal is false");
     }
   if (vxn_mkdir_p (g->root, 0700, err) < 0)
     goto out_cfg;
@@ -205,6 +206,15 @@ vxn_cmd_create (struct vxn_global *g, int argc, char **argv, vxn_error_t *err)
     .vcpus = 1,
     .debug = g->debug,
   };
+  cleanup_close int pty_master = -1;
+  cleanup_close int pty_slave = -1;
+  args.terminal_fd = -1;
+  if (o.console_socket)
+    {
+      if (vxn_terminal_open (&pty_master, &pty_slave, err) < 0)
+        goto out_remove;
+      args.terminal_fd = pty_slave;
+    }
   int sync[2];
   if (pipe2 (sync, O_CLOEXEC) < 0)
     {
@@ -222,6 +232,8 @@ vxn_cmd_create (struct vxn_global *g, int argc, char **argv, vxn_error_t *err)
   if (pid == 0)
     {
       close (sync[0]);
+      if (pty_master >= 0)
+        close (pty_master); /* only the caller may hold the master: its close is the terminal's hangup */
       args.sync_fd = sync[1];
       vxn_monitor_main (&args);
     }
@@ -230,6 +242,13 @@ vxn_cmd_create (struct vxn_global *g, int argc, char **argv, vxn_error_t *err)
   close (sync[0]);
   if (ret < 0)
     goto out_remove;
+  /* Before create returns (conmon insists): the caller gets the pty master; the monitor keeps the slave. */
+  if (o.console_socket && vxn_terminal_send (o.console_socket, pty_master, err) < 0)
+    {
+      kill (pid, SIGKILL); /* its watchdog destroys the domain */
+      ret = -1;
+      goto out_cfg;
+    }
   /* Last: containerd takes the pid file's appearance as "create finished". */
   if (o.pid_file && write_pid_file (o.pid_file, pid, err) < 0)
     {

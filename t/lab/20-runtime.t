@@ -59,8 +59,9 @@ mkdir -p "$TMP/bad" && ln -s "$B/rootfs" "$TMP/bad/rootfs" && echo '{"ociVersion
 R create --bundle "$TMP/bad" c2 2>"$TMP/err"; [ $? -ne 0 ]; ok $? "an invalid config.json is refused"
 like "$(cat "$TMP/err")" "process" "... naming the field"
 [ ! -e "$ROOT/c2" ]; ok $? "... leaving no state behind"
-R create --bundle "$B" --console-socket /tmp/nowhere.sock c3 2>"$TMP/err"; [ $? -ne 0 ]; ok $? "terminal mode is a clear error"
-like "$(cat "$TMP/err")" "not supported" "... that says so"
+R create --bundle "$B" --console-socket /tmp/nowhere.sock c3 2>"$TMP/err"; [ $? -ne 0 ]; ok $? "a console socket without process.terminal is refused"
+like "$(cat "$TMP/err")" "process.terminal is false" "... saying why"
+[ ! -e "$ROOT/c3" ]; ok $? "... leaving no state behind"
 
 # delete --force of a created container, and SIGKILL of the monitor itself: no domain may leak.
 R create --bundle "$B" --pid-file "$TMP/pid4" c4 </dev/null >/dev/null 2>&1; ok $? "create c4"
