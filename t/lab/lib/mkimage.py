@@ -3,6 +3,7 @@
 (and `docker load`), or a runtime bundle directory (rootfs + config.json) for driving vxn-oci-runtime directly.
 
 usage: mkimage.py oci OUT.tar NAME      e.g. docker.io/library/vxn-test:latest
+       mkimage.py docker OUT.tar NAME   the `docker save` format, for `docker load` (20.10 reads no OCI tarballs)
        mkimage.py bundle DIR ARG...     config.json runs ARG... (no shell unless you ask for one)
 """
 import hashlib, io, json, os, subprocess, sys, tarfile
@@ -46,15 +47,35 @@ def blob(tf, data):
     return "sha256:" + digest
 
 
-def oci(out, name):
-    layer = layer_tar()
-    diff_id = "sha256:" + hashlib.sha256(layer).hexdigest()
-    config = json.dumps({
+def image_config(diff_id):
+    return json.dumps({
         "architecture": "amd64", "os": "linux",
         "config": {"Env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],
                    "Cmd": ["/bin/sh"], "WorkingDir": "/"},
         "rootfs": {"type": "layers", "diff_ids": [diff_id]},
     }).encode()
+
+
+def add_file(tf, name, data):
+    t = tarfile.TarInfo(name); t.size = len(data); tf.addfile(t, io.BytesIO(data))
+
+
+def docker(out, name):
+    layer = layer_tar()
+    diff = hashlib.sha256(layer).hexdigest()
+    config = image_config("sha256:" + diff)
+    cfg_name = hashlib.sha256(config).hexdigest() + ".json"
+    with tarfile.open(out, "w") as tf:
+        add_file(tf, diff + "/layer.tar", layer)
+        add_file(tf, cfg_name, config)
+        add_file(tf, "manifest.json", json.dumps(
+            [{"Config": cfg_name, "RepoTags": [name], "Layers": [diff + "/layer.tar"]}]).encode())
+
+
+def oci(out, name):
+    layer = layer_tar()
+    diff_id = "sha256:" + hashlib.sha256(layer).hexdigest()
+    config = image_config(diff_id)
     with tarfile.open(out, "w") as tf:
         ld = blob(tf, layer)
         cd = blob(tf, config)
@@ -92,6 +113,8 @@ def bundle(path, args):
 if __name__ == "__main__":
     if len(sys.argv) >= 4 and sys.argv[1] == "oci":
         oci(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) >= 4 and sys.argv[1] == "docker":
+        docker(sys.argv[2], sys.argv[3])
     elif len(sys.argv) >= 4 and sys.argv[1] == "bundle":
         bundle(sys.argv[2], sys.argv[3:])
     else:

@@ -1,0 +1,60 @@
+#!/bin/bash
+# dockerd 20.10 with vxn as a named runtime (--add-runtime): docker's own runc shim drives vxn-oci-runtime.
+. "$(dirname "$0")/lib/common.sh"
+DOCKER=/usr/bin/docker # Debian's client (a newer one may shadow it in /usr/local/bin)
+[ -x /usr/sbin/dockerd ] && [ -x "$DOCKER" ] || { echo "1..0 # SKIP docker.io is not installed"; exit 0; }
+DROOT=/run/docker/runtime-runc/moby
+export DOCKER_HOST=unix:///run/vxn-test-docker.sock
+"$VXN_LAB_REPO/lab/sd-notify-run" -t 180 -l "$TMP/dockerd.log" -- /usr/sbin/dockerd \
+  --host "$DOCKER_HOST" --containerd /run/containerd/containerd.sock --data-root /var/lib/docker \
+  --exec-root /run/docker --pidfile /run/vxn-test-docker.pid --iptables=false --ip-masq=false --bridge=none \
+  --storage-driver=overlay2 --add-runtime "vxn=$RUNTIME"
+ok $? "dockerd is up with the vxn runtime"
+dockerd_pid=$(pidof dockerd)
+[ -n "$dockerd_pid" ] || sed 's/^/# /' "$TMP/dockerd.log" | tail -20
+python3 "$LAB_LIB/mkimage.py" docker "$TMP/img.tar" vxn-test:latest && $DOCKER load -q -i "$TMP/img.tar" >/dev/null
+ok $? "docker load of the test image"
+RUN="$DOCKER run --runtime=vxn --network=none"
+
+out=$($RUN --rm vxn-test echo "hello  docker" 2>&1); rc=$?
+is "$out" "hello  docker" "docker run prints the container's output"
+is "$rc" 0 "... and exits 0"
+$RUN --rm vxn-test sh -c 'exit 3'; is "$?" 3 "exit code 3 passes through docker"
+out=$($RUN --rm -e FOO=bar -w /tmp -u 1000:1000 vxn-test sh -c 'echo "$FOO $(pwd) $(id -u):$(id -g)"' 2>&1)
+is "$out" "bar /tmp 1000:1000" "-e, -w and -u are seen inside the container"
+out=$(echo "piped in" | $RUN --rm -i vxn-test cat 2>&1)
+is "$out" "piped in" "-i forwards piped stdin, with its EOF"
+out=$(python3 "$LAB_LIB/ptydrive.py" 33 90 180 -- $RUN --rm -it vxn-test sh -c '[ -t 0 ] && echo tty; stty size' | tr -d '\r')
+like "$out" "tty" "-it gives the container a terminal"
+like "$out" "33 90" "... of the caller's size"
+
+# docker stop of an entrypoint that ignores SIGTERM: SIGKILL after the timeout, 137.
+$RUN -d --name s1 vxn-test sh -c 'trap "" TERM; echo ready; while :; do sleep 1; done' >/dev/null
+ok $? "docker run -d"
+timeout 180 $DOCKER logs -f s1 2>&1 | grep -m1 -q ready; ok $? "docker logs -f shows its output"
+$DOCKER stop -t 2 s1 >/dev/null; ok $? "docker stop -t 2"
+is "$($DOCKER inspect -f '{{.State.ExitCode}}' s1)" 137 "an entrypoint ignoring SIGTERM is killed: 137"
+like "$($DOCKER logs s1 2>&1)" "ready" "docker logs after exit"
+$DOCKER rm s1 >/dev/null; ok $? "docker rm"
+
+# pause and unpause.
+$RUN -d --name s2 vxn-test sh -c 'echo ready; exec sleep 1000' >/dev/null
+timeout 180 $DOCKER logs -f s2 2>&1 | grep -m1 -q ready; ok $? "s2 runs"
+$DOCKER pause s2 >/dev/null; ok $? "docker pause"
+is "$($DOCKER inspect -f '{{.State.Status}}' s2)" "paused" "docker says paused"
+is "$("$RUNTIME" --root "$DROOT" state "$($DOCKER inspect -f '{{.Id}}' s2)" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')" \
+  "paused" "the runtime says paused"
+$DOCKER unpause s2 >/dev/null; ok $? "docker unpause"
+is "$($DOCKER inspect -f '{{.State.Status}}' s2)" "running" "docker says running"
+$DOCKER kill s2 >/dev/null; ok $? "docker kill"
+timeout 120 $DOCKER wait s2 >/dev/null
+is "$($DOCKER inspect -f '{{.State.ExitCode}}' s2)" 137 "docker kill: 137"
+$DOCKER rm s2 >/dev/null
+
+kill "$dockerd_pid" && wait_exit "$dockerd_pid" 60
+ok $? "dockerd stopped"
+left=""
+for d in "$DROOT"/*; do [ -f "$d/state.json" ] && left="$left $d"; done
+is "$left" "" "no vxn container is left under docker's runtime root"
+assert_clean "docker"
+done_testing
