@@ -160,6 +160,7 @@ vxn_oci_config_parse (const char *json, struct vxn_oci_config *cfg, vxn_error_t 
 {
   memset (cfg, 0, sizeof *cfg);
   cJSON *root = cJSON_Parse (json);
+  const cJSON *r, *ann, *it;
   int ret = -1;
   if (root == NULL)
     return vxn_make_error (err, 0, "config.json: invalid JSON near `%.20s`", cJSON_GetErrorPtr () ? cJSON_GetErrorPtr () : "");
@@ -177,7 +178,7 @@ vxn_oci_config_parse (const char *json, struct vxn_oci_config *cfg, vxn_error_t 
     }
   if (parse_process (root, &cfg->process, err) < 0)
     goto out;
-  const cJSON *r = cJSON_GetObjectItemCaseSensitive (root, "root");
+  r = cJSON_GetObjectItemCaseSensitive (root, "root");
   if (r == NULL || !cJSON_IsObject (r))
     {
       vxn_make_error (err, 0, "config.json: `root` is required and must be an object");
@@ -188,7 +189,7 @@ vxn_oci_config_parse (const char *json, struct vxn_oci_config *cfg, vxn_error_t 
     goto out;
   if (get_string (root, "hostname", "", 0, &cfg->process.hostname, err) < 0)
     goto out;
-  const cJSON *ann = cJSON_GetObjectItemCaseSensitive (root, "annotations"), *it;
+  ann = cJSON_GetObjectItemCaseSensitive (root, "annotations");
   if (ann && !cJSON_IsNull (ann))
     {
       if (!cJSON_IsObject (ann))

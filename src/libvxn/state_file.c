@@ -60,6 +60,7 @@ vxn_state_file_parse (const char *json, struct vxn_state_file *st, vxn_error_t *
 {
   memset (st, 0, sizeof *st);
   cJSON *o = cJSON_Parse (json);
+  const cJSON *ann;
   double d = 0;
   int ret = -1;
   if (!cJSON_IsObject (o))
@@ -88,7 +89,7 @@ vxn_state_file_parse (const char *json, struct vxn_state_file *st, vxn_error_t *
   if (field_number (o, "exit_status", -1, 255, &d, err) < 0)
     goto out;
   st->exit_status = (int) d;
-  const cJSON *ann = cJSON_GetObjectItemCaseSensitive (o, "annotations");
+  ann = cJSON_GetObjectItemCaseSensitive (o, "annotations");
   st->annotations_json = cJSON_IsObject (ann) ? cJSON_PrintUnformatted (ann) : xstrdup ("{}");
   ret = 0;
 out:

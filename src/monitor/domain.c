@@ -27,7 +27,7 @@ domain_config_build (struct monitor *m, vxn_error_t *err)
   libxl_bitmap_set_none (&dc->b_info.avail_vcpus);
   for (unsigned i = 0; i < a->vcpus; i++)
     libxl_bitmap_set (&dc->b_info.avail_vcpus, i);
-  dc->b_info.kernel = xasprintf ("%s/vmlinux", a->guest_dir);
+  dc->b_info.kernel = xstrdup (a->kernel);
   dc->b_info.ramdisk = xasprintf ("%s/initrd", a->state_dir);
   dc->b_info.cmdline = xstrdup (GUEST_CMDLINE);
   /* libxl never acts on these (the monitor does); recorded for `xl list -l`. */

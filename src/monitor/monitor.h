@@ -22,6 +22,7 @@ struct vxn_monitor_args
   const char *bundle;      /* absolute */
   const char *state_dir;   /* absolute: <root>/<id> */
   const char *guest_dir;   /* vmlinux, initramfs.cpio */
+  const char *kernel;      /* the guest kernel to boot */
   const char *created;     /* RFC 3339 */
   const char *annotations_json;
   unsigned memory_mb;

@@ -9,6 +9,7 @@
 #include "monitor.h"
 #include "oci_config.h"
 #include "terminal.h"
+#include "tuning.h"
 #include "utils.h"
 
 #include <errno.h>
@@ -23,7 +24,6 @@
 #include <unistd.h>
 
 #define DEFAULT_MEMORY_MB 192
-#define MIN_MEMORY_MB 64 /* kernel + init + the rootfs held in RAM */
 
 struct create_opts
 {
@@ -88,7 +88,7 @@ guest_dir (void)
 }
 
 static int
-build_initrd (int dirfd, const char *bundle, const struct vxn_oci_config *cfg, vxn_error_t *err)
+build_initrd (int dirfd, const char *bundle, const struct vxn_oci_config *cfg, const char *kernel, vxn_error_t *err)
 {
   cleanup_free char *spec = NULL;
   size_t spec_len;
@@ -98,22 +98,26 @@ build_initrd (int dirfd, const char *bundle, const struct vxn_oci_config *cfg, v
   cleanup_free char *rootfs
       = cfg->root_path[0] == '/' ? xstrdup (cfg->root_path) : xasprintf ("%s/%s", bundle, cfg->root_path);
   cleanup_free char *base = xasprintf ("%s/initramfs.cpio", guest_dir ());
-  cleanup_free char *kernel = xasprintf ("%s/vmlinux", guest_dir ());
   if (access (kernel, R_OK) < 0)
-    return vxn_make_error (err, errno, "guest kernel `%s` (install vxn's guest files or set VXN_GUEST_DIR)", kernel);
+    return vxn_make_error (err, errno, "guest kernel `%s` (install vxn's guest files, set VXN_GUEST_DIR or the "
+                                       "org.vxn.kernel annotation)",
+                           kernel);
   cleanup_close int fd = openat (dirfd, "initrd", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0)
     return vxn_make_error (err, errno, "create the guest ramdisk");
   return vxn_initrd_build (fd, base, spec, spec_len, rootfs, err);
 }
 
+/* org.vxn.memory, else linux.resources.memory.limit (with a floor: the rootfs lives in the guest's RAM). */
 static unsigned
-memory_mb (const struct vxn_oci_config *cfg)
+memory_mb (const struct vxn_oci_config *cfg, const struct vxn_tuning *t)
 {
+  if (t->memory_mb)
+    return t->memory_mb;
   if (cfg->memory_limit <= 0)
     return DEFAULT_MEMORY_MB;
   int64_t mb = cfg->memory_limit / (1024 * 1024);
-  return mb < MIN_MEMORY_MB ? MIN_MEMORY_MB : (unsigned) mb;
+  return mb < VXN_MIN_MEMORY_MB ? VXN_MIN_MEMORY_MB : (unsigned) mb;
 }
 
 /* Wait for the monitor's verdict on the sync pipe: "ok", or "error <message>", or EOF if it died. */
@@ -145,6 +149,36 @@ wait_for_monitor (int fd, pid_t pid, vxn_error_t *err)
   return vxn_make_error (err, 0, "the container monitor exited before the domain was built");
 }
 
+/* Fork the monitor and wait for its verdict. Only the caller may hold the pty master: its close is the terminal's
+   hangup, so the monitor drops its copy. */
+static int
+spawn_monitor (struct vxn_monitor_args *args, int pty_master, pid_t *pid_out, vxn_error_t *err)
+{
+  int sync[2];
+  if (pipe2 (sync, O_CLOEXEC) < 0)
+    return vxn_make_error (err, errno, "pipe");
+  pid_t pid = fork ();
+  if (pid < 0)
+    {
+      close (sync[0]);
+      close (sync[1]);
+      return vxn_make_error (err, errno, "fork the container monitor");
+    }
+  if (pid == 0)
+    {
+      close (sync[0]);
+      if (pty_master >= 0)
+        close (pty_master);
+      args->sync_fd = sync[1];
+      vxn_monitor_main (args);
+    }
+  close (sync[1]);
+  int ret = wait_for_monitor (sync[0], pid, err);
+  close (sync[0]);
+  *pid_out = pid;
+  return ret;
+}
+
 static int
 write_pid_file (const char *path, pid_t pid, vxn_error_t *err)
 {
@@ -159,24 +193,36 @@ vxn_cmd_create (struct vxn_global *g, int argc, char **argv, vxn_error_t *err)
   struct create_opts o;
   const char *id = NULL;
   struct vxn_oci_config cfg;
+  struct vxn_tuning tuning = { 0 };
   char bundle[PATH_MAX], created[64];
   int ret = -1;
+  /* Declared up front: the error paths jump here, and cleanup must never see an uninitialised value. */
+  cleanup_free char *state_dir = NULL;
+  cleanup_free char *abs_state_dir = NULL;
+  cleanup_free char *kernel = NULL;
+  cleanup_close int dirfd = -1;
+  cleanup_close int pty_master = -1;
+  cleanup_close int pty_slave = -1;
+  struct vxn_monitor_args args;
+  pid_t pid = -1;
   if (parse_create_opts (argc, argv, &o, &id, err) < 0 || vxn_validate_id (id, err) < 0)
     return -1;
   if (realpath (o.bundle, bundle) == NULL)
     return vxn_make_error (err, errno, "bundle `%s`", o.bundle);
   if (vxn_oci_config_load (bundle, &cfg, err) < 0)
     return vxn_error_wrap (err, "create `%s`", id);
+  if (vxn_tuning_parse (cfg.annotations_json, &tuning, err) < 0)
+    goto out_cfg;
   if (!o.console_socket != !cfg.process.terminal)
     {
-      vxn_oci_config_free (&cfg);
-      return vxn_make_error (err, 0, "create `%s`: %s", id,
-                             cfg.process.terminal ? "process.terminal is set but no --console-socket was given"
-                                                  : "--console-socket given but process.terminal is false");
+      vxn_make_error (err, 0, "%s",
+                      cfg.process.terminal ? "process.terminal is set but no --console-socket was given"
+                                           : "--console-socket given but process.terminal is false");
+      goto out_cfg;
     }
   if (vxn_mkdir_p (g->root, 0700, err) < 0)
     goto out_cfg;
-  cleanup_free char *state_dir = xasprintf ("%s/%s", g->root, id);
+  state_dir = xasprintf ("%s/%s", g->root, id);
   if (mkdir (state_dir, 0700) < 0)
     {
       if (errno == EEXIST)
@@ -185,61 +231,37 @@ vxn_cmd_create (struct vxn_global *g, int argc, char **argv, vxn_error_t *err)
         vxn_make_error (err, errno, "mkdir `%s`", state_dir);
       goto out_cfg;
     }
-  cleanup_close int dirfd = open (state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  dirfd = open (state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dirfd < 0)
     {
       vxn_make_error (err, errno, "open `%s`", state_dir);
       goto out_remove;
     }
-  if (build_initrd (dirfd, bundle, &cfg, err) < 0)
+  kernel = tuning.kernel ? xstrdup (tuning.kernel) : xasprintf ("%s/vmlinux", guest_dir ());
+  if (build_initrd (dirfd, bundle, &cfg, kernel, err) < 0)
     goto out_remove;
   vxn_now_rfc3339 (created, sizeof created);
-  cleanup_free char *abs_state_dir = realpath (state_dir, NULL);
-  struct vxn_monitor_args args = {
+  abs_state_dir = realpath (state_dir, NULL);
+  args = (struct vxn_monitor_args){
     .id = id,
     .bundle = bundle,
     .state_dir = abs_state_dir,
     .guest_dir = guest_dir (),
+    .kernel = kernel,
     .created = created,
     .annotations_json = cfg.annotations_json,
-    .memory_mb = memory_mb (&cfg),
-    .vcpus = 1,
+    .memory_mb = memory_mb (&cfg, &tuning),
+    .vcpus = tuning.vcpus ? tuning.vcpus : 1,
     .debug = g->debug,
+    .terminal_fd = -1,
   };
-  cleanup_close int pty_master = -1;
-  cleanup_close int pty_slave = -1;
-  args.terminal_fd = -1;
   if (o.console_socket)
     {
       if (vxn_terminal_open (&pty_master, &pty_slave, err) < 0)
         goto out_remove;
       args.terminal_fd = pty_slave;
     }
-  int sync[2];
-  if (pipe2 (sync, O_CLOEXEC) < 0)
-    {
-      vxn_make_error (err, errno, "pipe");
-      goto out_remove;
-    }
-  pid_t pid = fork ();
-  if (pid < 0)
-    {
-      vxn_make_error (err, errno, "fork the container monitor");
-      close (sync[0]);
-      close (sync[1]);
-      goto out_remove;
-    }
-  if (pid == 0)
-    {
-      close (sync[0]);
-      if (pty_master >= 0)
-        close (pty_master); /* only the caller may hold the master: its close is the terminal's hangup */
-      args.sync_fd = sync[1];
-      vxn_monitor_main (&args);
-    }
-  close (sync[1]);
-  ret = wait_for_monitor (sync[0], pid, err);
-  close (sync[0]);
+  ret = spawn_monitor (&args, pty_master, &pid, err);
   if (ret < 0)
     goto out_remove;
   /* Before create returns (conmon insists): the caller gets the pty master; the monitor keeps the slave. */
@@ -257,6 +279,7 @@ vxn_cmd_create (struct vxn_global *g, int argc, char **argv, vxn_error_t *err)
       goto out_cfg;
     }
   vxn_oci_config_free (&cfg);
+  vxn_tuning_free (&tuning);
   return 0;
 
 out_remove:
@@ -269,6 +292,7 @@ out_remove:
   }
 out_cfg:
   vxn_oci_config_free (&cfg);
+  vxn_tuning_free (&tuning);
   vxn_error_wrap (err, "create `%s`", id);
   return -1;
 }

@@ -103,6 +103,7 @@ vxn_cmd_delete (struct vxn_global *g, int argc, char **argv, vxn_error_t *err)
     }
   const char *status = vxn_container_status (&ct);
   int ret = 0;
+  cleanup_close int rootfd = -1;
   if (strcmp (status, "stopped") != 0)
     {
       if (!force && strcmp (status, "created") != 0)
@@ -120,7 +121,7 @@ vxn_cmd_delete (struct vxn_global *g, int argc, char **argv, vxn_error_t *err)
   if (ct.have_state && strcmp (ct.st.status, "exited") != 0 && ct.st.domid > 0
       && (ret = destroy_leftover_domain (&ct.st, err)) < 0)
     goto out;
-  cleanup_close int rootfd = open (g->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  rootfd = open (g->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (rootfd < 0)
     ret = vxn_make_error (err, errno, "open `%s`", g->root);
   else

@@ -1,7 +1,7 @@
 sbin_PROGRAMS += src/runtime/vxn-oci-runtime
 src_runtime_vxn_oci_runtime_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/src/monitor \
 	-DVXN_GUEST_DIR='"$(guestdir)"' -DVXN_GIT_COMMIT='"$(VXN_GIT_COMMIT)"'
-src_runtime_vxn_oci_runtime_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS) $(XENLIGHT_CFLAGS) $(XENSTORE_CFLAGS) \
+src_runtime_vxn_oci_runtime_CFLAGS = $(AM_CFLAGS) $(STRICT_JUMP_CFLAGS) $(CJSON_CFLAGS) $(XENLIGHT_CFLAGS) $(XENSTORE_CFLAGS) \
 	$(XENVCHAN_CFLAGS) $(XENTOOLLOG_CFLAGS)
 src_runtime_vxn_oci_runtime_SOURCES = \
 	src/runtime/runtime.h src/runtime/main.c src/runtime/container.c \

@@ -1,0 +1,48 @@
+#!/bin/bash
+# podman 4.3 + conmon with vxn as the OCI runtime (--runtime): conmon reaps the monitor and reads its status.
+. "$(dirname "$0")/lib/common.sh"
+command -v podman >/dev/null && command -v conmon >/dev/null || { echo "1..0 # SKIP podman is not installed"; exit 0; }
+# No systemd in the lab's Dom0: cgroupfs and file events; storage on the tmpfs /var/lib/containers.
+export CONTAINERS_CONF=$TMP/containers.conf
+cat >"$CONTAINERS_CONF" <<CONF
+[engine]
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+runtime_supports_json = ["vxn-oci-runtime", "crun", "runc"]
+[containers]
+netns = "none"
+CONF
+P="podman --runtime $RUNTIME --storage-driver overlay"
+python3 "$LAB_LIB/mkimage.py" oci "$TMP/img.tar" localhost/vxn-test:latest && $P load -q -i "$TMP/img.tar" >/dev/null
+ok $? "podman load of the test image"
+IMG=localhost/vxn-test:latest
+RUN="$P run --network=none"
+
+out=$($RUN --rm "$IMG" echo "hello  podman" 2>&1); rc=$?
+is "$out" "hello  podman" "podman run prints the container's output"
+is "$rc" 0 "... and exits 0"
+$RUN --rm "$IMG" sh -c 'exit 3'; is "$?" 3 "exit code 3 passes through conmon and podman"
+out=$($RUN --rm -e FOO=bar -w /tmp -u 1000:1000 "$IMG" sh -c 'echo "$FOO $(pwd) $(id -u):$(id -g)"' 2>&1)
+is "$out" "bar /tmp 1000:1000" "-e, -w and -u are seen inside the container"
+out=$(echo "piped in" | $RUN --rm -i "$IMG" cat 2>&1)
+is "$out" "piped in" "-i forwards piped stdin"
+out=$(python3 "$LAB_LIB/ptydrive.py" 31 77 180 -- $RUN --rm -it "$IMG" sh -c '[ -t 0 ] && echo tty; stty size' | tr -d '\r')
+like "$out" "tty" "-it gives the container a terminal (pty over conmon's console socket)"
+like "$out" "31 77" "... of the caller's size"
+
+$RUN -d --name p1 "$IMG" sh -c 'trap "" TERM; echo ready; while :; do sleep 1; done' >/dev/null
+ok $? "podman run -d"
+timeout 180 $P logs -f p1 2>&1 | grep -m1 -q ready; ok $? "podman logs -f"
+$P stop -t 2 p1 >/dev/null; ok $? "podman stop -t 2"
+is "$($P inspect -f '{{.State.ExitCode}}' p1)" 137 "SIGTERM ignored: killed after the timeout, 137"
+$P rm p1 >/dev/null; ok $? "podman rm"
+
+# An error from vxn-oci-runtime reaches the user through conmon and podman.
+out=$($RUN --rm --annotation org.vxn.kernel=/nonexistent/vmlinux "$IMG" true 2>&1); rc=$?
+[ "$rc" -ne 0 ]; ok $? "a failing create fails podman run"
+like "$out" "guest kernel .*/nonexistent/vmlinux" "podman prints vxn's error message"
+out=$($RUN --rm --annotation org.vxn.memory=lots "$IMG" true 2>&1)
+like "$out" "org.vxn.memory must be a number" "a malformed annotation is named in podman's error"
+$P rm -a -f >/dev/null 2>&1
+assert_clean "podman" /run/vxn
+done_testing
