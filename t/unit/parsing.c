@@ -7,6 +7,7 @@
 #include "signals.h"
 #include "state_file.h"
 #include "tap.h"
+#include "tuning.h"
 #include "utils.h"
 
 #include <fcntl.h>
@@ -215,9 +216,34 @@ test_guest_spec (void)
   vxn_guest_spec_free (&back);
 }
 
+static void
+test_tuning (void)
+{
+  struct vxn_tuning t;
+  vxn_error_t err = NULL;
+  ok (vxn_tuning_parse ("{\"org.vxn.kernel\":\"/k\",\"org.vxn.memory\":\"256\",\"org.vxn.vcpus\":\"2\",\"x\":\"y\"}",
+                        &t, &err)
+          == 0,
+      "tuning annotations parse");
+  ok (t.kernel && strcmp (t.kernel, "/k") == 0 && t.memory_mb == 256 && t.vcpus == 2, "kernel, memory, vcpus");
+  vxn_tuning_free (&t);
+  ok (vxn_tuning_parse ("{}", &t, &err) == 0 && t.kernel == NULL && t.memory_mb == 0 && t.vcpus == 0,
+      "no annotations: defaults");
+  static const char *bad[] = {
+    "{\"org.vxn.memory\":\"63\"}", "{\"org.vxn.memory\":\"1g\"}", "{\"org.vxn.vcpus\":\"0\"}",
+    "{\"org.vxn.vcpus\":\"65\"}",  "{\"org.vxn.kernel\":\"rel\"}",
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    {
+      ok (vxn_tuning_parse (bad[i], &t, &err) < 0 && strstr (err->msg, "org.vxn."), "refused, naming it: %s", bad[i]);
+      vxn_error_release (&err);
+    }
+}
+
 int
 main (void)
 {
+  test_tuning ();
   test_ids ();
   test_signals ();
   test_config ();
