@@ -1,4 +1,4 @@
-# Image layer: registry client, store, unpack, bundle (src/image) and the vxn CLI (src/vxn).
+# Image layer: registry client, store, unpack, bundle (src/image); the vxn CLI is in src/vxn/local.mk.
 # libcrypto: sha256 and base64.
 VXN_CRYPTO_LIBS = $(LIBCRYPTO_LIBS)
 
@@ -33,19 +33,7 @@ src_image_libvxnimage_a_SOURCES = \
 VXN_IMAGE_LIBS = src/image/libvxnimage.a src/libvxn/libvxn.a \
 	$(LIBCURL_LIBS) $(LIBARCHIVE_LIBS) $(CJSON_LIBS) $(VXN_CRYPTO_LIBS)
 
-bin_PROGRAMS += src/vxn/vxn
-src_vxn_vxn_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/src/image $(CJSON_CFLAGS) $(LIBCURL_CFLAGS) $(LIBARCHIVE_CFLAGS)
-src_vxn_vxn_SOURCES = \
-	src/vxn/main.c src/vxn/vxn.h \
-	src/vxn/cmd_bundle.c \
-	src/vxn/cmd_images.c \
-	src/vxn/cmd_inspect.c \
-	src/vxn/cmd_load.c \
-	src/vxn/cmd_login.c \
-	src/vxn/cmd_pull.c \
-	src/vxn/cmd_rmi.c \
-	src/vxn/cmd_tag.c
-src_vxn_vxn_LDADD = $(VXN_IMAGE_LIBS)
+# The vxn CLI itself: src/vxn/local.mk.
 dist_man_MANS += man/vxn-image.7
 
 # `make bench-image`: vxn against skopeo + umoci on a local registry (see bench/image-pull).

@@ -136,12 +136,12 @@ vxn_cmd_images (struct vxn_cli *cli, int argc, char **argv, vxn_error_t *err)
       return ret;
     }
   struct vxn_store_ref *refs;
-  size_t n;
+  struct row *rows = NULL;
+  size_t n, nr = 0;
   ret = vxn_refs_list (s, &refs, &n, err);
   if (ret < 0)
     goto out_store;
-  struct row *rows = xzalloc (sizeof *rows * (n ? n : 1));
-  size_t nr = 0;
+  rows = xzalloc (sizeof *rows * (n ? n : 1));
   for (size_t i = 0; i < n; i++)
     {
       struct vxn_ref r;

@@ -1,4 +1,5 @@
-/* vxn: run OCI images as Xen guests. For now, the image verbs. */
+/* vxn: run OCI images as Xen guests, daemonless, with docker's command line. The same program answers as vdkr
+   (docker's messages) and vpdmn (podman's): the face is chosen by the name it was started as. */
 #include "config.h"
 
 #include "vxn.h"
@@ -6,6 +7,9 @@
 #include "utils.h"
 
 #include <getopt.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,32 +22,94 @@ struct verb
 };
 
 static const struct verb verbs[] = {
+  { "run", vxn_cmd_run, "Create and run a new container from an image" },
+  { "create", vxn_cmd_create, "Create a new container (started later with start)" },
+  { "start", vxn_cmd_start, "Start created or stopped containers" },
+  { "ps", vxn_cmd_ps, "List containers (also those containerd, docker and podman run on vxn)" },
+  { "stop", vxn_cmd_stop, "Stop running containers (stop signal, then KILL)" },
+  { "restart", vxn_cmd_restart, "Stop and start containers again" },
+  { "kill", vxn_cmd_kill, "Send a signal to running containers" },
+  { "rm", vxn_cmd_rm, "Remove containers" },
+  { "logs", vxn_cmd_logs, "Show what a container printed" },
+  { "wait", vxn_cmd_wait, "Wait for containers to stop, print their exit codes" },
+  { "pause", vxn_cmd_pause, "Pause the domains of containers" },
+  { "unpause", vxn_cmd_unpause, "Resume paused containers" },
+  { "inspect", vxn_cmd_inspect, "Show details of containers or images as JSON" },
   { "pull", vxn_cmd_pull, "Download an image from a registry" },
   { "load", vxn_cmd_load, "Load an image from a docker-save tarball, an OCI archive or an OCI layout" },
   { "images", vxn_cmd_images, "List images" },
   { "rmi", vxn_cmd_rmi, "Remove images" },
-  { "inspect", vxn_cmd_inspect, "Show an image's details as JSON" },
   { "tag", vxn_cmd_tag, "Give an image another name" },
   { "login", vxn_cmd_login, "Log in to a registry" },
   { "logout", vxn_cmd_logout, "Log out from a registry" },
+  { "version", vxn_cmd_version, "Show the versions of vxn, its runtime and Xen" },
+  { "info", vxn_cmd_info, "Show Xen, memory, domain and store information" },
   { "bundle", vxn_cmd_bundle, NULL },
 };
 
-static void
-usage (FILE *out)
+/* Need runtime support that is being built: exec, attach to a terminal. */
+static const struct
 {
-  fprintf (out, "Usage: vxn [OPTIONS] COMMAND [ARG...]\n\n"
-                "Run OCI containers as Xen guests.\n\n"
-                "Options:\n"
-                "  --root DIR                  state directory (default $VXN_ROOT or " VXN_DEFAULT_ROOT ")\n"
-                "  --insecure-registry HOST    allow plain HTTP / unverified TLS for HOST[:PORT] (repeatable)\n"
-                "  --debug                     print debug messages\n"
-                "  --help, --version\n\n"
-                "Commands:\n");
+  const char *name;
+  const char *why;
+} not_yet[] = {
+  { "exec", "exec needs exec support in vxn-oci-runtime and the guest init" },
+};
+
+/* `container ls`, `image rm`, ...: docker's management commands mapped onto the verbs. */
+static const struct
+{
+  const char *group, *sub, *verb;
+} aliases[] = {
+  { "container", "ls", "ps" },           { "container", "list", "ps" },
+  { "container", "ps", "ps" },           { "container", "run", "run" },
+  { "container", "create", "create" },   { "container", "start", "start" },
+  { "container", "stop", "stop" },       { "container", "restart", "restart" },
+  { "container", "kill", "kill" },       { "container", "rm", "rm" },
+  { "container", "remove", "rm" },       { "container", "logs", "logs" },
+  { "container", "wait", "wait" },       { "container", "pause", "pause" },
+  { "container", "unpause", "unpause" }, { "container", "inspect", "inspect" },
+  { "container", "exec", "exec" },       { "image", "ls", "images" },
+  { "image", "list", "images" },         { "image", "pull", "pull" },
+  { "image", "load", "load" },           { "image", "rm", "rmi" },
+  { "image", "remove", "rmi" },          { "image", "tag", "tag" },
+  { "image", "inspect", "inspect" },
+};
+
+static const char *
+face_prefix (const struct vxn_cli *cli, char *buf, size_t len)
+{
+  if (cli->face == VXN_FACE_PODMAN)
+    snprintf (buf, len, "Error: ");
+  else
+    snprintf (buf, len, "%s: ", cli->prog);
+  return buf;
+}
+
+static void
+usage (struct vxn_cli *cli, FILE *out)
+{
+  const char *what = cli->face == VXN_FACE_DOCKER ? "A daemonless, docker-like CLI for containers that are Xen domains."
+                     : cli->face == VXN_FACE_PODMAN ? "A podman-like CLI for containers that are Xen domains."
+                                                    : "Run OCI containers as Xen guests.";
+  fprintf (out,
+           "Usage: %s [OPTIONS] COMMAND [ARG...]\n\n%s\n\n"
+           "Options:\n"
+           "  --root DIR                  images and container records (default $VXN_ROOT or " VXN_DEFAULT_ROOT ")\n"
+           "  --runtime-root DIR          vxn-oci-runtime state (default $VXN_RUNTIME_ROOT or " VXN_DEFAULT_RUNTIME_ROOT
+           "; also --runroot)\n"
+           "  --insecure-registry HOST    allow plain HTTP / unverified TLS for HOST[:PORT] (repeatable)\n"
+           "  -D, --debug                 print debug messages\n"
+           "  -h, --help, -v, --version\n\n"
+           "Commands:\n",
+           cli->prog, what);
   for (size_t i = 0; i < ARRAY_SIZE (verbs); i++)
     if (verbs[i].summary)
       fprintf (out, "  %-10s %s\n", verbs[i].name, verbs[i].summary);
-  fprintf (out, "\nRun 'vxn COMMAND --help' for more about a command.\n");
+  fprintf (out,
+           "\nRun '%s COMMAND --help' for more about a command. Not supported: exec (not yet), build, push, "
+           "network, volume and docker's other commands.\n",
+           cli->prog);
 }
 
 int
@@ -68,6 +134,43 @@ vxn_cli_wants_help (int argc, char **argv, const char *text)
   return 0;
 }
 
+int
+vxn_usage_error (struct vxn_cli *cli, vxn_error_t *err, const char *fmt, ...)
+{
+  va_list ap;
+  char *msg;
+  va_start (ap, fmt);
+  if (vasprintf (&msg, fmt, ap) < 0)
+    abort ();
+  va_end (ap);
+  cli->error_status = VXN_EXIT_CLI;
+  int ret = vxn_make_error (err, 0, "%s", msg);
+  free (msg);
+  return ret;
+}
+
+const char *
+vxn_bad_option (int argc, char **argv)
+{
+  static char buf[64];
+  /* A short option getopt refused is in optopt; a long one is the argument it just consumed. */
+  if (optopt > ' ' && optopt < 127)
+    {
+      snprintf (buf, sizeof buf, "-%c", optopt);
+      return buf;
+    }
+  if (optind > 0 && optind <= argc)
+    return argv[optind - 1];
+  return "?";
+}
+
+void
+vxn_print_usage (struct vxn_cli *cli, const char *fmt)
+{
+  /* Usage texts name the program with "%1$s" (docker's help says "docker", podman's "podman"). */
+  printf (fmt, cli->prog);
+}
+
 static char **
 split_env_list (char **v, const char *s)
 {
@@ -78,56 +181,149 @@ split_env_list (char **v, const char *s)
   return v;
 }
 
+static void
+report (struct vxn_cli *cli, vxn_error_t *err)
+{
+  char prefix[32];
+  char *msg = vxn_error_string (*err);
+  fprintf (stderr, "%s%s\n", face_prefix (cli, prefix, sizeof prefix), msg);
+  free (msg);
+  vxn_error_release (err);
+}
+
+void
+vxn_report_error (struct vxn_cli *cli, vxn_error_t *err)
+{
+  report (cli, err);
+}
+
+static enum vxn_face
+face_of (const char *argv0, const char **prog)
+{
+  cleanup_free char *copy = xstrdup (argv0 ? argv0 : "vxn");
+  const char *base = basename (copy);
+  if (strcmp (base, "vdkr") == 0)
+    {
+      *prog = "vdkr";
+      return VXN_FACE_DOCKER;
+    }
+  if (strcmp (base, "vpdmn") == 0)
+    {
+      *prog = "vpdmn";
+      return VXN_FACE_PODMAN;
+    }
+  *prog = "vxn";
+  return VXN_FACE_VXN;
+}
+
 int
 main (int argc, char **argv)
 {
   struct vxn_cli cli = { 0 };
   vxn_error_t err = NULL;
   int status = 0;
+  cli.face = face_of (argv[0], &cli.prog);
+  /* An inherited SIG_IGN would have the kernel reap our children: the runtime's and the monitor's exit statuses
+     are what we wait for. */
+  signal (SIGCHLD, SIG_DFL);
+  cli.error_status = 1;
   cli.root = getenv ("VXN_ROOT") && *getenv ("VXN_ROOT") ? getenv ("VXN_ROOT") : VXN_DEFAULT_ROOT;
+  cli.runtime_root = getenv ("VXN_RUNTIME_ROOT") && *getenv ("VXN_RUNTIME_ROOT") ? getenv ("VXN_RUNTIME_ROOT")
+                                                                                 : VXN_DEFAULT_RUNTIME_ROOT;
   cli.insecure = xzalloc (sizeof (char *));
   if (getenv ("VXN_INSECURE_REGISTRIES"))
     cli.insecure = split_env_list (cli.insecure, getenv ("VXN_INSECURE_REGISTRIES"));
 
+  enum
+  {
+    OPT_ROOT = 256,
+    OPT_RUNTIME_ROOT,
+    OPT_INSECURE,
+    OPT_LOG_LEVEL,
+    OPT_HOST,
+  };
   static const struct option opts[] = {
-    { "root", required_argument, NULL, 'r' }, { "insecure-registry", required_argument, NULL, 'i' },
-    { "debug", no_argument, NULL, 'd' },      { "help", no_argument, NULL, 'h' },
-    { "version", no_argument, NULL, 'v' },    { NULL, 0, NULL, 0 },
+    { "root", required_argument, NULL, OPT_ROOT },
+    { "runtime-root", required_argument, NULL, OPT_RUNTIME_ROOT },
+    { "runroot", required_argument, NULL, OPT_RUNTIME_ROOT },
+    { "insecure-registry", required_argument, NULL, OPT_INSECURE },
+    { "debug", no_argument, NULL, 'D' },
+    { "log-level", required_argument, NULL, OPT_LOG_LEVEL },
+    { "host", required_argument, NULL, OPT_HOST },
+    { "help", no_argument, NULL, 'h' },
+    { "version", no_argument, NULL, 'v' },
+    { NULL, 0, NULL, 0 },
   };
   int c;
   const char *name;
-  while ((c = getopt_long (argc, argv, "+h", opts, NULL)) != -1)
+  opterr = 0;
+  while ((c = getopt_long (argc, argv, "+hvDH:", opts, NULL)) != -1)
     switch (c)
       {
-      case 'r':
+      case OPT_ROOT:
         cli.root = optarg;
         break;
-      case 'i':
+      case OPT_RUNTIME_ROOT:
+        if (optarg[0] != '/')
+          {
+            vxn_usage_error (&cli, &err, "--runtime-root must be an absolute path");
+            goto fail;
+          }
+        cli.runtime_root = optarg;
+        break;
+      case OPT_INSECURE:
         cli.insecure = vxn_strv_append (cli.insecure, optarg);
         break;
-      case 'd':
+      case 'D':
         cli.debug = 1;
         break;
+      case OPT_LOG_LEVEL:
+        cli.debug = strcmp (optarg, "debug") == 0 || strcmp (optarg, "trace") == 0;
+        break;
+      case 'H':
+      case OPT_HOST:
+        vxn_usage_error (&cli, &err, "-H/--host is not supported: %s talks to no daemon", cli.prog);
+        goto fail;
       case 'h':
-        usage (stdout);
+        usage (&cli, stdout);
         goto out;
       case 'v':
-        printf ("vxn version %s\n", PACKAGE_VERSION);
+        printf (cli.face == VXN_FACE_DOCKER ? "%s version %s, build vxn\n" : "%s version %s\n", cli.prog,
+                PACKAGE_VERSION);
         goto out;
       default:
-        usage (stderr);
-        status = 1;
-        goto out;
+        vxn_usage_error (&cli, &err, "unknown flag: %s\nSee '%s --help'.", vxn_bad_option (argc, argv), cli.prog);
+        goto fail;
       }
   if (optind >= argc)
     {
-      usage (stderr);
+      usage (&cli, stderr);
       status = 1;
       goto out;
     }
-  vxn_log_set_program ("vxn");
+  vxn_log_set_program (cli.prog);
   vxn_log_init (NULL, VXN_LOG_TEXT, cli.debug, &err);
   name = argv[optind];
+  if (strcmp (name, "help") == 0)
+    {
+      usage (&cli, stdout);
+      goto out;
+    }
+  /* docker's management commands: `container ls` is `ps`. */
+  for (size_t i = 0; i < ARRAY_SIZE (aliases) && optind + 1 < argc; i++)
+    if (strcmp (aliases[i].group, name) == 0 && strcmp (aliases[i].sub, argv[optind + 1]) == 0)
+      {
+        optind++;
+        argv[optind] = (char *)aliases[i].verb;
+        name = argv[optind];
+        break;
+      }
+  for (size_t i = 0; i < ARRAY_SIZE (not_yet); i++)
+    if (strcmp (not_yet[i].name, name) == 0)
+      {
+        vxn_usage_error (&cli, &err, "%s is not supported yet (%s)", name, not_yet[i].why);
+        goto fail;
+      }
   for (size_t i = 0; i < ARRAY_SIZE (verbs); i++)
     {
       if (strcmp (verbs[i].name, name) != 0)
@@ -136,18 +332,19 @@ main (int argc, char **argv)
       int vargc = argc - optind;
       char **vargv = argv + optind;
       optind = 0;
+      opterr = 0;
       if (verbs[i].fn (&cli, vargc, vargv, &err) < 0)
-        {
-          char *msg = vxn_error_string (err);
-          fprintf (stderr, "vxn: %s\n", msg);
-          free (msg);
-          vxn_error_release (&err);
-          status = 1;
-        }
+        goto fail;
+      status = cli.exit_status;
       goto out;
     }
-  fprintf (stderr, "vxn: '%s' is not supported\n", name);
-  status = 1;
+  /* build, push, network, volume, ... and typos alike: one answer, exit 1 (see vxn(1) for the list). */
+  vxn_make_error (&err, 0, "'%s' is not supported", name);
+  goto fail;
+fail:
+  if (err) /* NULL: the verb already reported each failure (stop A B, rm A B) */
+    report (&cli, &err);
+  status = cli.error_status;
 out:
   vxn_strv_free (cli.insecure);
   return status;

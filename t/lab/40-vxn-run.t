@@ -69,10 +69,12 @@ printf 'A=from-file\n# comment\n\nB=two words\n' >"$TMP/envfile"
 out=$(timeout 180 vxn run --rm --env-file "$TMP/envfile" --entrypoint /bin/sh "$IMGR" -c 'echo "$A|$B|$0"' 2>&1)
 is "$out" "from-file|two words|/bin/sh" "--env-file, and --entrypoint with the arguments after the image"
 
-out=$(echo piped | timeout 180 vxn run --rm -i -m 96m "$IMGR" sh -c 'read l; echo "got $l"; grep MemTotal /proc/meminfo' 2>&1)
+out=$(echo piped | timeout 180 vxn run --rm -i -m 96m --cpus 1.5 "$IMGR" \
+  sh -c 'read l; echo "got $l"; grep MemTotal /proc/meminfo; echo "cpus $(grep -c ^processor /proc/cpuinfo)"' 2>&1)
 like "$out" "^got piped" "-i passes stdin"
 kb=$(echo "$out" | awk '/MemTotal/ {print $2}')
 [ -n "$kb" ] && [ "$kb" -le 98304 ] && [ "$kb" -gt 40000 ]; ok $? "-m 96m sizes the domain (MemTotal ${kb:-?} kB)"
+like "$out" "cpus 2" "--cpus 1.5 gives the domain 2 vCPUs"
 
 # --- detached: ps, logs (-f, --tail), stop (TERM, then KILL after -t), wait, inspect, rm
 id=$(timeout 180 vxn run -d --name web "$IMGR" sh -c 'echo started; while :; do echo tick; sleep 1; done' 2>"$TMP/err"); rc=$?
@@ -103,6 +105,29 @@ id=$(timeout 180 vxn run -d "$IMGR" sh -c 'exit 5')
 is "$(timeout 120 vxn wait "${id:0:12}")" 5 "wait on a detached container by short ID: 5"
 like "$(vxn ps -a --filter status=exited)" "Exited \(5\)" "ps -a --filter status=exited: Exited (5)"
 vxn rm "${id:0:8}" >/dev/null; ok $? "rm by ID prefix"
+
+# --- signals: pause/unpause, kill -s, and the foreground proxy (TERM sent to vxn run reaches the container)
+TRAP='trap "exit 7" TERM; echo ready; sleep 1000 & wait'
+timeout 180 vxn run -d --name trap "$IMGR" sh -c "$TRAP" >/dev/null
+timeout 120 vxn logs -f trap | grep -m1 -q ready; ok $? "logs -f | grep -m1 ends when grep does (the TERM trap is set)"
+vxn pause trap >/dev/null; like "$(vxn ps | grep ' trap$')" "Up .* \(Paused\) " "pause: ps shows (Paused)"
+vxn unpause trap >/dev/null; like "$(vxn ps | grep ' trap$')" "Up [0-9a-zA-Z ]+ +vxn +trap$" "unpause: running again"
+is "$(vxn kill -s TERM trap)" "trap" "kill -s TERM"
+is "$(timeout 60 vxn wait trap)" 7 "... reached the entrypoint's trap: exit 7"
+vxn kill trap 2>"$TMP/err"; rc=$?
+is "$rc" 1 "kill of a stopped container fails"
+like "$(cat "$TMP/err")" "is not running" "... saying it is not running"
+vxn rm trap >/dev/null
+
+mkfifo "$TMP/fg"
+exec 3<>"$TMP/fg"
+timeout 180 vxn run --rm "$IMGR" sh -c "$TRAP" >"$TMP/fg" 2>&1 &
+fg=$!
+read -r -t 180 line <&3
+is "$line" "ready" "a foreground container with a TERM trap runs"
+kill -TERM "$fg"
+wait "$fg"; is "$?" 7 "TERM sent to vxn run is forwarded to the container, whose status (7) is vxn's"
+exec 3<&-
 
 assert_clean "vxn containers" "$RT_ROOT"
 is "$(records)" "" "no container records left"
@@ -143,13 +168,34 @@ like "$(cat "$TMP/err")" "belongs to containerd" "... saying whose it is"
 ctr task rm t40 >/dev/null 2>&1; ctr container rm t40 >/dev/null 2>&1
 assert_clean "ctr container" "$CTR_ROOT" "$RT_ROOT"
 
+# --- podman's container: as root podman gives the runtime no --root, so it lives in /run/vxn next to vxn's own
+if command -v podman >/dev/null && command -v conmon >/dev/null; then
+  export CONTAINERS_CONF=$TMP/containers.conf
+  printf '[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\nruntime_supports_json = ["vxn-oci-runtime"]\n' \
+    >"$CONTAINERS_CONF"
+  P="podman --runtime $RUNTIME --storage-driver overlay"
+  python3 "$LAB_LIB/mkimage.py" oci "$TMP/pimg.tar" localhost/vxn-test:latest && $P load -q -i "$TMP/pimg.tar" >/dev/null
+  pid=$(timeout 180 $P run -d --network=none localhost/vxn-test:latest sh -c 'sleep 1000' 2>"$TMP/err"); rc=$?
+  ok $rc "podman run -d with vxn-oci-runtime"
+  [ "$rc" = 0 ] || sed 's/^/#   /' "$TMP/err"
+  like "$(vxn ps --no-trunc | grep "^$pid ")" " Up .* podman +$pid$" "vxn ps lists it, engine podman"
+  vxn rm "${pid:0:12}" 2>"$TMP/err"; like "$(cat "$TMP/err")" "belongs to podman" "vxn rm refuses podman's container"
+  timeout 60 vxn stop -t 1 "${pid:0:12}" >/dev/null; ok $? "vxn stop of podman's container (by short ID)"
+  is "$(timeout 60 $P wait "$pid")" 137 "podman sees it exit with 137 (and its cleanup deletes the runtime state)"
+  $P rm -f "$pid" >/dev/null 2>&1
+  unset CONTAINERS_CONF
+  assert_clean "podman container" "$RT_ROOT"
+else
+  diag "podman or conmon not installed: podman's containers not checked"
+fi
+
 # --- faces, unsupported commands, refused flags: exit codes and nothing created
 vdkr build . 2>"$TMP/err"; rc=$?
 is "$rc/$(cat "$TMP/err")" "1/vdkr: 'build' is not supported" "vdkr build: exit 1 and docker's wording"
 vpdmn push x 2>"$TMP/err"; rc=$?
 is "$rc/$(cat "$TMP/err")" "1/Error: 'push' is not supported" "vpdmn push: exit 1 and podman's wording"
 vdkr --help | grep -q '^  run '; ok $? "vdkr --help lists run"
-for args in "-t" "-v /tmp:/tmp" "--cpus 2" "--network bridge" "--bogus" "-p 80:80" "-m lots" "--pull sometimes" \
+for args in "-t" "-v /tmp:/tmp" "--cpuset-cpus 0" "--cpus 0" "--network bridge" "--bogus" "-p 80:80" "-m lots" "--pull sometimes" \
   "--name bad/name" "-w relative"; do
   vxn run --rm $args "$IMGR" true >/dev/null 2>"$TMP/err"; rc=$?
   is "$rc" 125 "run $args: exit 125 ($(head -1 "$TMP/err"))"
