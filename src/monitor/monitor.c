@@ -42,7 +42,7 @@ write_state (struct monitor *m)
     .bundle = (char *) m->args->bundle,
     .status = (char *) vxn_state_name (m->state),
     .monitor_pid = getpid (),
-    .monitor_start_time = vxn_process_start_time (getpid ()),
+    .monitor_start_time = m->start_time,
     .created = (char *) m->args->created,
     .domid = m->have_domain ? (int64_t) m->domid : -1,
     .domuuid = m->have_domain ? m->uuid : "",
@@ -610,6 +610,7 @@ vxn_monitor_main (const struct vxn_monitor_args *args)
   /* Our own session: a terminal's ^C or the caller's process group must not reach the monitor by accident. */
   setsid ();
   signal (SIGPIPE, SIG_IGN);
+  m->start_time = vxn_process_start_time (getpid ());
   m->state_dirfd = open (args->state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   cleanup_free char *log_path = xasprintf ("%s/monitor.log", args->state_dir);
   m->log = fopen (log_path, "ae");

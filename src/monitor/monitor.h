@@ -39,6 +39,7 @@ struct vxn_monitor_args
 struct monitor
 {
   const struct vxn_monitor_args *args;
+  unsigned long long start_time; /* ours, read once: it goes into every state write */
   int state_dirfd;
   FILE *log;
   struct ev_loop *loop;
