@@ -15,6 +15,7 @@ guest_vxn_init_SOURCES = \
 	guest/init/spec.c \
 	guest/init/entrypoint.c \
 	guest/init/pump.c \
+	guest/init/exec.c \
 	guest/init/parse.c guest/init/parse.h \
 	src/libvxn/guest_spec.c src/libvxn/guest_spec.h src/libvxn/proto.h
 guest_vxn_init_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS) $(XENVCHAN_CFLAGS) $(XENTOOLLOG_CFLAGS)

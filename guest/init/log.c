@@ -86,8 +86,8 @@ vxn_fatal (int code, const char *fmt, ...)
     vxn_power_off (NULL); /* a failure while reporting a failure: just stop */
 
   /* A running entrypoint cannot be left behind: its status would be meaningless after we report ours. */
-  if (vxn.child > 0 && !vxn.child_done)
-    kill (vxn.child, SIGKILL);
+  if (vxn.entry.pid > 0 && !vxn.entry.done)
+    kill (vxn.entry.pid, SIGKILL);
 
   /* Tell Dom0 why, on the container's stderr, when the stdio channel is up. Non-blocking on purpose: the ring is
      nearly empty this early, and a Dom0 that does not drain it must not make us hang instead of powering off. */
@@ -96,7 +96,7 @@ vxn_fatal (int code, const char *fmt, ...)
       size_t len = strlen (line);
       if (len > VXN_FRAME_PAYLOAD_MAX)
         len = VXN_FRAME_PAYLOAD_MAX;
-      vxn_vchan_send (VXN_FRAME_DATA, VXN_STREAM_STDERR, line, len);
+      vxn_vchan_send (VXN_FRAME_DATA, VXN_STREAM_STDERR, VXN_PROC_ENTRYPOINT, line, len);
     }
   snprintf (exit_value, sizeof exit_value, "exited %d", code);
   vxn_power_off (exit_value);

@@ -13,9 +13,6 @@
 #include <unistd.h>
 
 struct vxn_init vxn = {
-  .pty_master = -1,
-  .in_fd = -1,
-  .out_fd = { -1, -1, -1 },
   .sigfd = -1,
 };
 
@@ -26,8 +23,8 @@ vxn_power_off (const char *exit_value)
      exit value. Best effort: the ring is Dom0's to drain, and we must not wait for it. */
   if (vxn.vchan != NULL)
     for (int s = VXN_STREAM_STDOUT; s <= VXN_STREAM_STDERR; s++)
-      if (!vxn.eof_sent[s] && vxn_vchan_send (VXN_FRAME_EOF, s, NULL, 0))
-        vxn.eof_sent[s] = 1;
+      if (!vxn.entry.eof_sent[s] && vxn_vchan_send (VXN_FRAME_EOF, s, VXN_PROC_ENTRYPOINT, NULL, 0))
+        vxn.entry.eof_sent[s] = 1;
   if (exit_value != NULL)
     {
       vxn_log ("container %s", exit_value);
@@ -55,6 +52,7 @@ main (void)
       return 2;
     }
   umask (022);
+  vxn_proc_init (&vxn.entry, VXN_PROC_ENTRYPOINT);
   /* SIGCHLD is read from a signalfd, which only sees blocked signals; SIGPIPE must not kill us when the container
      closes its stdin. The child restores both before it execs. */
   sigemptyset (&chld);
@@ -82,11 +80,11 @@ main (void)
   if (vxn.sigfd < 0)
     vxn_fatal (VXN_EXIT_INIT_FAILED, "signalfd: %s", strerror (errno));
   vxn_entrypoint_start ();
-  vxn_debug ("entrypoint is pid %d", (int)vxn.child);
+  vxn_debug ("entrypoint is pid %d", (int)vxn.entry.pid);
   vxn_pump ();
   vxn_debug ("output drained");
 
-  if (vxn_format_exit (vxn.child_status, exit_value, sizeof exit_value) < 0)
+  if (vxn_format_exit (vxn.entry.status, exit_value, sizeof exit_value) < 0)
     snprintf (exit_value, sizeof exit_value, "exited %d", VXN_EXIT_INIT_FAILED);
   vxn_power_off (exit_value);
 }

@@ -55,6 +55,12 @@ vxn_rx_stream (const struct vxn_rx *rx)
   return rx->hdr[1];
 }
 
+static inline uint32_t
+vxn_rx_proc (const struct vxn_rx *rx)
+{
+  return vxn_frame_proc ((const struct vxn_frame_header *)rx->hdr);
+}
+
 static inline uint16_t
 vxn_rx_len (const struct vxn_rx *rx)
 {

@@ -64,14 +64,14 @@ mark_dead (void)
 /* Send one frame. Returns 1 when it is in the ring (or discarded because the vchan is dead), 0 when the ring has
    no room for it yet. */
 int
-vxn_vchan_send (uint8_t type, uint8_t stream, const void *data, size_t len)
+vxn_vchan_send (uint8_t type, uint8_t stream, uint32_t proc, const void *data, size_t len)
 {
   uint8_t frame[VXN_FRAME_HEADER_SIZE + VXN_FRAME_PAYLOAD_MAX];
   if (vxn.vchan_dead || vxn.vchan == NULL)
     return 1;
   if (len > VXN_FRAME_PAYLOAD_MAX)
     len = VXN_FRAME_PAYLOAD_MAX; /* callers never do this; a torn frame would desynchronise Dom0 */
-  vxn_frame_header_set ((struct vxn_frame_header *)frame, type, stream, (uint16_t)len);
+  vxn_frame_header_set ((struct vxn_frame_header *)frame, type, stream, proc, (uint16_t)len);
   if (len > 0)
     memcpy (frame + VXN_FRAME_HEADER_SIZE, data, len);
   int r = libxenvchan_send (vxn.vchan, frame, VXN_FRAME_HEADER_SIZE + len);

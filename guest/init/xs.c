@@ -85,7 +85,7 @@ check_signal (void)
     return; /* already acted on (every watch event re-reads the key) */
   vxn.signal_seq = seq;
   vxn_debug ("signal %d (all=%d), seq %llu", signo, all, (unsigned long long)seq);
-  if (vxn.child > 0)
+  if (vxn.entry.pid > 0)
     vxn_forward_signal (signo, all);
   else if (signo == SIGKILL)
     vxn_power_off ("signaled 9");

@@ -170,7 +170,7 @@ static int
 send_frame (uint8_t type, const void *data, uint16_t len)
 {
   uint8_t buf[VXN_FRAME_HEADER_SIZE + VXN_FRAME_PAYLOAD_MAX];
-  vxn_frame_header_set ((struct vxn_frame_header *)buf, type, VXN_STREAM_STDIN, len);
+  vxn_frame_header_set ((struct vxn_frame_header *)buf, type, VXN_STREAM_STDIN, VXN_PROC_ENTRYPOINT, len);
   if (len > 0)
     memcpy (buf + VXN_FRAME_HEADER_SIZE, data, len);
   return libxenvchan_send (vc, buf, VXN_FRAME_HEADER_SIZE + len);

@@ -111,12 +111,37 @@ parse_user (const cJSON *process, struct vxn_guest_spec *p, vxn_error_t *err)
   return 0;
 }
 
+static int parse_process_object (const cJSON *process, struct vxn_guest_spec *p, vxn_error_t *err);
+
 static int
 parse_process (const cJSON *root, struct vxn_guest_spec *p, vxn_error_t *err)
 {
   const cJSON *process = cJSON_GetObjectItemCaseSensitive (root, "process");
   if (process == NULL || !cJSON_IsObject (process))
     return vxn_make_error (err, 0, "config.json: `process` is required and must be an object");
+  return parse_process_object (process, p, err);
+}
+
+int
+vxn_oci_process_parse (const char *json, struct vxn_guest_spec *p, vxn_error_t *err)
+{
+  memset (p, 0, sizeof *p);
+  cJSON *process = cJSON_Parse (json);
+  if (process == NULL || !cJSON_IsObject (process))
+    {
+      cJSON_Delete (process);
+      return vxn_make_error (err, 0, "process: a JSON object is expected");
+    }
+  int ret = parse_process_object (process, p, err);
+  cJSON_Delete (process);
+  if (ret < 0)
+    vxn_guest_spec_free (p);
+  return ret;
+}
+
+static int
+parse_process_object (const cJSON *process, struct vxn_guest_spec *p, vxn_error_t *err)
+{
   if (get_string_array (process, "args", "process.", &p->args, &p->n_args, err) < 0)
     return -1;
   if (p->n_args == 0 || p->args[0][0] == '\0')

@@ -23,5 +23,7 @@ int vxn_oci_config_parse (const char *json, struct vxn_oci_config *cfg, vxn_erro
 /* Read BUNDLE/config.json. */
 int vxn_oci_config_load (const char *bundle, struct vxn_oci_config *cfg, vxn_error_t *err);
 void vxn_oci_config_free (struct vxn_oci_config *cfg);
+/* A process object alone (`exec --process FILE`), with the rules of config.json's `process`. */
+int vxn_oci_process_parse (const char *json, struct vxn_guest_spec *p, vxn_error_t *err);
 
 #endif

@@ -13,12 +13,21 @@
 #define VXN_XS_EXIT "data/vxn-exit"      /* guest: "exited <code>" | "signaled <signo>" */
 #define VXN_XS_VALUE_MAX 128             /* anything longer from the guest is a lie */
 
-/* vchan frames: header then len bytes of payload. */
+/* vchan frames: header then len bytes of payload. Every frame names a process: 0 is the entrypoint, 1.. are
+   exec'd processes, numbered by Dom0 (docs/design.md, "Exec"). */
 enum vxn_frame_type
 {
   VXN_FRAME_DATA = 1,
   VXN_FRAME_EOF = 2,
   VXN_FRAME_WINSIZE = 3, /* payload: uint16 rows, uint16 cols, little endian */
+  /* Dom0 -> guest, exec */
+  VXN_FRAME_EXEC_SPEC = 4, /* payload: the next bytes of the process's encoded guest spec */
+  VXN_FRAME_EXEC_RUN = 5,  /* no payload: the spec is complete, start the process */
+  VXN_FRAME_SIGNAL = 6,    /* payload: one byte, the signal number */
+  /* guest -> Dom0, exec */
+  VXN_FRAME_EXEC_STARTED = 7, /* no payload: the process exec'd its program */
+  VXN_FRAME_EXEC_FAILED = 8,  /* payload: "<exit code> <message>", then the process counts as exited */
+  VXN_FRAME_EXIT = 9,         /* payload: "exited <code>" | "signaled <signo>", after EOF on both streams */
 };
 
 enum vxn_stream
@@ -28,9 +37,11 @@ enum vxn_stream
   VXN_STREAM_STDERR = 2,
 };
 
-#define VXN_FRAME_HEADER_SIZE 4
+#define VXN_FRAME_HEADER_SIZE 8
 #define VXN_FRAME_PAYLOAD_MAX 4096
 #define VXN_VCHAN_RING_SIZE 65536
+#define VXN_PROC_ENTRYPOINT 0u
+#define VXN_PROC_MAX 0xffffffu /* exec ids wrap below this */
 
 struct vxn_frame_header
 {
@@ -38,15 +49,25 @@ struct vxn_frame_header
   uint8_t stream;
   uint8_t len_lo; /* explicit bytes: no padding or endianness surprises */
   uint8_t len_hi;
+  uint8_t proc[4]; /* little endian */
 };
 
 static inline void
-vxn_frame_header_set (struct vxn_frame_header *h, uint8_t type, uint8_t stream, uint16_t len)
+vxn_frame_header_set (struct vxn_frame_header *h, uint8_t type, uint8_t stream, uint32_t proc, uint16_t len)
 {
   h->type = type;
   h->stream = stream;
   h->len_lo = len & 0xff;
   h->len_hi = len >> 8;
+  for (int i = 0; i < 4; i++)
+    h->proc[i] = (proc >> (8 * i)) & 0xff;
+}
+
+static inline uint32_t
+vxn_frame_proc (const struct vxn_frame_header *h)
+{
+  return (uint32_t) h->proc[0] | (uint32_t) h->proc[1] << 8 | (uint32_t) h->proc[2] << 16
+         | (uint32_t) h->proc[3] << 24;
 }
 
 static inline uint16_t

@@ -53,6 +53,15 @@ xzalloc (size_t n)
   return p;
 }
 
+void *
+xrealloc (void *p, size_t n)
+{
+  p = realloc (p, n ? n : 1);
+  if (p == NULL)
+    abort ();
+  return p;
+}
+
 char *
 xstrdup (const char *s)
 {

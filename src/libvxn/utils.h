@@ -23,6 +23,7 @@ void vxn_cleanup_filep (FILE **f);
 /* Allocation failure is not an error we can report usefully: abort. */
 void *xmalloc (size_t n);
 void *xzalloc (size_t n);
+void *xrealloc (void *p, size_t n);
 char *xstrdup (const char *s);
 char *xasprintf (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 

@@ -1,4 +1,5 @@
-/* The control socket: short-lived verbs (start, kill, pause, resume) ask the monitor to fire an event. */
+/* The control socket: short-lived verbs (start, kill, pause, resume) ask the monitor to fire an event; exec opens
+   a session that lasts as long as its process (exec.c). */
 #include "config.h"
 
 #include "ctl.h"
@@ -86,12 +87,24 @@ conn_cb (struct ev_loop *loop, ev_io *w, int revents)
   (void) revents;
   struct conn *c = (struct conn *) w;
   char req[VXN_CTL_MSG_MAX + 1], errbuf[VXN_CTL_MSG_MAX - 8] = "";
-  ssize_t n = recv (w->fd, req, VXN_CTL_MSG_MAX, MSG_DONTWAIT);
+  int fds[VXN_CTL_MAX_FDS];
+  size_t n_fds = 0;
+  ssize_t n = vxn_ctl_recv_fds (w->fd, req, sizeof req, fds, &n_fds, MSG_DONTWAIT);
   if (n < 0 && (errno == EAGAIN || errno == EINTR))
     return;
+  ev_io_stop (loop, w);
+  if (n > 0 && (strcmp (req, "exec 0") == 0 || strcmp (req, "exec 1") == 0))
+    {
+      /* The connection becomes the exec session's. */
+      monitor_log (c->m, "request: %s", req);
+      exec_begin (c->m, w->fd, fds, n_fds, req[5] == '1');
+      free (c);
+      return;
+    }
+  for (size_t i = 0; i < n_fds; i++)
+    close (fds[i]);
   if (n > 0)
     {
-      req[n] = '\0';
       monitor_log (c->m, "request: %s", req);
       if (handle (c->m, req, errbuf, sizeof errbuf) == 0)
         reply (w->fd, "ok");
@@ -102,7 +115,6 @@ conn_cb (struct ev_loop *loop, ev_io *w, int revents)
           reply (w->fd, msg);
         }
     }
-  ev_io_stop (loop, w);
   close (w->fd);
   free (c);
 }

@@ -33,6 +33,14 @@ monitor_log (struct monitor *m, const char *fmt, ...)
   fputc ('\n', m->log);
 }
 
+/* The entrypoint's terminal size, read from the pty slave we hold. */
+static void
+send_entry_winsize (struct monitor *m)
+{
+  if (m->io.terminal)
+    guest_io_send_winsize (&m->io, VXN_PROC_ENTRYPOINT, m->io.in_fd);
+}
+
 static void
 write_state (struct monitor *m)
 {
@@ -78,6 +86,7 @@ finish (struct monitor *m)
   if (m->exit_status < 0)
     m->exit_status = VXN_EXIT_NO_REPORT;
   guest_io_drain (&m->io);
+  exec_finish_all (m);
   guest_io_close (&m->io);
   if (m->state != VXN_STATE_exited)
     {
@@ -144,7 +153,7 @@ action (struct monitor *m, enum vxn_event event, enum vxn_state from, char *errb
     {
     case VXN_EVENT_start:
       /* The size may have changed since the guest came up; it is in the ring before the entrypoint starts. */
-      guest_io_send_winsize (&m->io);
+      send_entry_winsize (m);
       snprintf (key, sizeof key, "%s/" VXN_XS_START, m->dom_path);
       if (!xs_write (m->xs, XBT_NULL, key, "1", 1))
         {
@@ -213,8 +222,8 @@ monitor_fire (struct monitor *m, enum vxn_event event, char *errbuf, size_t errl
 }
 
 /* "exited <0-255>" or "signaled <1-64>": anything else from the guest is refused. */
-static int
-parse_exit (const char *v, int *status)
+int
+monitor_parse_exit (const char *v, int *status)
 {
   long n;
   if (strncmp (v, "exited ", 7) == 0 && vxn_parse_long (v + 7, 0, 255, &n) == 0)
@@ -256,7 +265,7 @@ check_guest_keys (struct monitor *m)
           m->guest_ready = true;
           monitor_log (m, "guest init is ready");
           guest_io_start_stdin (&m->io);
-          guest_io_send_winsize (&m->io); /* the guest sizes its pty before the entrypoint starts */
+          send_entry_winsize (m); /* the guest sizes its pty before the entrypoint starts */
         }
     }
   if (m->state == VXN_STATE_created || m->state == VXN_STATE_running || m->state == VXN_STATE_paused)
@@ -265,7 +274,7 @@ check_guest_keys (struct monitor *m)
       int status;
       if (v == NULL)
         return;
-      if (parse_exit (v, &status) < 0)
+      if (monitor_parse_exit (v, &status) < 0)
         {
           monitor_log (m, "guest published a malformed exit status `%.64s`; ignoring it", v);
           return;
@@ -450,6 +459,8 @@ create_done (libxl_ctx *ctx, int rc, void *user)
       fail_create (m, "create %s: %s", vxn_path, strerror (errno));
       return;
     }
+  m->io.proc_handler = exec_guest_frame;
+  m->io.proc_ctx = m;
   if (guest_io_server_init (&m->io, m->loop, (xentoollog_logger *) m->xtl, m->domid, m->args->terminal_fd, m->log,
                             &err)
       < 0)
@@ -514,7 +525,7 @@ winch_cb (struct ev_loop *loop, ev_signal *w, int revents)
   (void) loop;
   (void) revents;
   struct monitor *m = w->data;
-  guest_io_send_winsize (&m->io);
+  send_entry_winsize (m);
 }
 
 /* Terminal mode: the pty slave stands for all three streams. It becomes our controlling terminal (for SIGWINCH),

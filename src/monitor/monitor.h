@@ -36,6 +36,8 @@ struct vxn_monitor_args
 #define VXN_EXIT_KILLED 137   /* kill KILL, or destroyed from outside */
 #define VXN_EXIT_NO_REPORT 255 /* crashed or powered off without publishing a status */
 
+struct exec_session;
+
 struct monitor
 {
   const struct vxn_monitor_args *args;
@@ -66,18 +68,29 @@ struct monitor
   int exit_status; /* -1 until known */
   bool guest_ready;
   unsigned signal_seq;
+  struct exec_session *execs;
+  uint32_t next_exec_id;
 };
 
 void vxn_monitor_main (const struct vxn_monitor_args *args) __attribute__ ((noreturn));
 
 /* monitor.c */
 int monitor_fire (struct monitor *m, enum vxn_event event, char *errbuf, size_t errlen);
+/* "exited <0-255>" -> code, "signaled <1-64>" -> 128 + signo; anything else from the guest is -1. */
+int monitor_parse_exit (const char *v, int *status);
 void monitor_log (struct monitor *m, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
 
 /* control.c: the control socket */
 int control_start (struct monitor *m, vxn_error_t *err);
 void control_stop (struct monitor *m);
 int monitor_kill (struct monitor *m, long signo, long all, char *errbuf, size_t errlen);
+
+/* exec.c: processes exec'd into the running container, one control connection each */
+void exec_begin (struct monitor *m, int conn_fd, const int *fds, size_t n_fds, bool terminal);
+/* The guest's frames for exec'd processes (installed as the guest_io handler). */
+void exec_guest_frame (void *monitor, const struct vxn_frame_header *h, const uint8_t *payload);
+/* The container is gone: every exec'd process still known ends with 137, as its pid namespace did. */
+void exec_finish_all (struct monitor *m);
 
 /* domain.c: the libxl domain configuration */
 int domain_config_build (struct monitor *m, vxn_error_t *err);

@@ -23,6 +23,7 @@ static const struct
   { "list", vxn_cmd_list, "list containers" },
   { "pause", vxn_cmd_pause, "pause the container's domain" },
   { "resume", vxn_cmd_resume, "resume a paused container" },
+  { "exec", vxn_cmd_exec, "run another process in a running container" },
   { "ps", vxn_cmd_ps, "list the host processes standing for the container" },
   { "features", vxn_cmd_features, "print the features this runtime supports as JSON" },
 };

@@ -51,6 +51,24 @@ timeout 120 $DOCKER wait s2 >/dev/null
 is "$($DOCKER inspect -f '{{.State.ExitCode}}' s2)" 137 "docker kill: 137"
 $DOCKER rm s2 >/dev/null
 
+# docker exec: the shim runs `exec --detach --pid-file --process` and reaps the exec proxy for the status.
+$RUN -d --name x1 vxn-test sleep 1000 >/dev/null; ok $? "docker run -d (for exec)"
+out=$($DOCKER exec x1 sh -c 'echo in-exec; echo to-err >&2' 2>"$TMP/xerr"); rc=$?
+is "$out" "in-exec" "docker exec: stdout"
+is "$(cat "$TMP/xerr")" "to-err" "docker exec: stderr, separately"
+is "$rc" 0 "docker exec: exit 0"
+$DOCKER exec x1 sh -c 'exit 3'; is "$?" 3 "docker exec: exit code 3"
+out=$(echo "exec stdin" | $DOCKER exec -i x1 cat); is "$out" "exec stdin" "docker exec -i: piped stdin, with EOF"
+out=$($DOCKER exec -e FOO=bar -w /tmp -u 1000:1000 x1 sh -c 'echo "$FOO $(pwd) $(id -u):$(id -g)"')
+is "$out" "bar /tmp 1000:1000" "docker exec -e -w -u"
+out=$(python3 "$LAB_LIB/ptydrive.py" 25 81 180 -- $DOCKER exec -it x1 sh -c '[ -t 0 ] && echo tty; stty size' | tr -d '\r')
+like "$out" "tty" "docker exec -it: a terminal inside"
+like "$out" "25 81" "... of the caller's size"
+$DOCKER exec x1 nosuchprogram 2>"$TMP/xerr"; rc=$?
+[ "$rc" = 126 ] || [ "$rc" = 127 ]; ok $? "docker exec of a missing program: 126/127 (got $rc)"
+like "$(cat "$TMP/xerr")" "executable file not found" "... with runc's message"
+$DOCKER rm -f x1 >/dev/null; ok $? "docker rm -f"
+
 kill "$dockerd_pid" && wait_exit "$dockerd_pid" 60
 ok $? "dockerd stopped"
 left=""

@@ -37,6 +37,21 @@ $P stop -t 2 p1 >/dev/null; ok $? "podman stop -t 2"
 is "$($P inspect -f '{{.State.ExitCode}}' p1)" 137 "SIGTERM ignored: killed after the timeout, 137"
 $P rm p1 >/dev/null; ok $? "podman rm"
 
+# podman exec: conmon runs `exec --detach --pid-file --process` and reaps the exec proxy.
+$RUN -d --name px "$IMG" sleep 1000 >/dev/null; ok $? "podman run -d (for exec)"
+out=$($P exec px sh -c 'echo in-exec; echo to-err >&2' 2>"$TMP/xerr"); rc=$?
+is "$out" "in-exec" "podman exec: stdout"
+is "$(cat "$TMP/xerr")" "to-err" "podman exec: stderr, separately"
+$P exec px sh -c 'exit 3'; is "$?" 3 "podman exec: exit code 3"
+out=$(echo "exec stdin" | $P exec -i px cat); is "$out" "exec stdin" "podman exec -i: piped stdin"
+out=$(python3 "$LAB_LIB/ptydrive.py" 26 82 180 -- $P exec -it px sh -c '[ -t 0 ] && echo tty; stty size' | tr -d '\r')
+like "$out" "tty" "podman exec -it: a terminal inside"
+like "$out" "26 82" "... of the caller's size"
+$P exec px nosuchprogram 2>"$TMP/xerr"; rc=$?
+[ "$rc" = 126 ] || [ "$rc" = 127 ]; ok $? "podman exec of a missing program: 126/127 (got $rc)"
+like "$(cat "$TMP/xerr")" "executable file not found" "... with vxn's message"
+$P rm -f px >/dev/null; ok $? "podman rm -f"
+
 # An error from vxn-oci-runtime reaches the user through conmon and podman.
 out=$($RUN --rm --annotation org.vxn.kernel=/nonexistent/vmlinux "$IMG" true 2>&1); rc=$?
 [ "$rc" -ne 0 ]; ok $? "a failing create fails podman run"
