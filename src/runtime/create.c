@@ -146,7 +146,11 @@ wait_for_monitor (int fd, pid_t pid, vxn_error_t *err)
     ;
   if (strncmp (buf, "error ", 6) == 0)
     return vxn_make_error (err, 0, "%s", buf + 6);
-  return vxn_make_error (err, 0, "the container monitor exited before the domain was built");
+  if (WIFSIGNALED (status))
+    return vxn_make_error (err, 0, "the container monitor died of signal %d before the domain was built",
+                           WTERMSIG (status));
+  return vxn_make_error (err, 0, "the container monitor exited (status %d) before the domain was built",
+                         WIFEXITED (status) ? WEXITSTATUS (status) : -1);
 }
 
 /* Fork the monitor and wait for its verdict. Only the caller may hold the pty master: its close is the terminal's

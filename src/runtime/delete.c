@@ -2,9 +2,7 @@
    without cleaning up (SIGKILLed), its domain is destroyed here: the only verb besides create that needs libxl. */
 #include "config.h"
 
-#define LIBXL_API_VERSION 0x041400
-#include <libxl.h>
-
+#include "domain.h"
 #include "runtime.h"
 #include "utils.h"
 
@@ -23,28 +21,16 @@
 static int
 destroy_leftover_domain (const struct vxn_state_file *st, vxn_error_t *err)
 {
-  xentoollog_logger_stdiostream *xtl = xtl_createlogger_stdiostream (stderr, XTL_ERROR, 0);
-  libxl_ctx *ctx = NULL;
-  int ret = 0;
-  if (libxl_ctx_alloc (&ctx, LIBXL_VERSION, 0, (xentoollog_logger *) xtl) != 0)
-    {
-      xtl_logger_destroy ((xentoollog_logger *) xtl);
-      return vxn_make_error (err, 0, "cannot open libxl to remove domain %lld", (long long) st->domid);
-    }
-  libxl_dominfo info;
-  libxl_dominfo_init (&info);
-  if (libxl_domain_info (ctx, &info, (uint32_t) st->domid) == 0)
-    {
-      char uuid[40];
-      snprintf (uuid, sizeof uuid, LIBXL_UUID_FMT, LIBXL_UUID_BYTES (info.uuid));
-      /* domids are reused: only the domain this container created. */
-      if (strcmp (uuid, st->domuuid) == 0 && libxl_domain_destroy (ctx, (uint32_t) st->domid, NULL) != 0)
-        ret = vxn_make_error (err, 0, "cannot destroy domain %lld", (long long) st->domid);
-    }
-  libxl_dominfo_dispose (&info);
-  libxl_ctx_free (ctx);
-  xtl_logger_destroy ((xentoollog_logger *) xtl);
-  return ret;
+  struct vxn_domain d;
+  int r = vxn_domain_open (st, &d, err);
+  if (r <= 0)
+    return r;
+  if (libxl_domain_destroy (d.ctx, d.domid, NULL) != 0)
+    r = vxn_make_error (err, 0, "cannot destroy domain %lld", (long long) st->domid);
+  else
+    r = 0;
+  vxn_domain_close (&d);
+  return r;
 }
 
 /* Kill through the monitor and wait for it to exit: a pidfd turns readable when the process ends. */

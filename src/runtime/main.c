@@ -24,6 +24,8 @@ static const struct
   { "pause", vxn_cmd_pause, "pause the container's domain" },
   { "resume", vxn_cmd_resume, "resume a paused container" },
   { "exec", vxn_cmd_exec, "run another process in a running container" },
+  { "update", vxn_cmd_update, "change the memory and vCPUs of a container's domain" },
+  { "events", vxn_cmd_events, "print the domain's CPU and memory statistics (--stats: once)" },
   { "ps", vxn_cmd_ps, "list the host processes standing for the container" },
   { "features", vxn_cmd_features, "print the features this runtime supports as JSON" },
 };

@@ -31,6 +31,8 @@ int vxn_cmd_pause (struct vxn_global *g, int argc, char **argv, vxn_error_t *err
 int vxn_cmd_resume (struct vxn_global *g, int argc, char **argv, vxn_error_t *err);
 int vxn_cmd_ps (struct vxn_global *g, int argc, char **argv, vxn_error_t *err);
 int vxn_cmd_exec (struct vxn_global *g, int argc, char **argv, vxn_error_t *err);
+int vxn_cmd_update (struct vxn_global *g, int argc, char **argv, vxn_error_t *err);
+int vxn_cmd_events (struct vxn_global *g, int argc, char **argv, vxn_error_t *err);
 int vxn_cmd_features (struct vxn_global *g, int argc, char **argv, vxn_error_t *err);
 
 /* container.c: what the short-lived verbs share. */
