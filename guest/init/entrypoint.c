@@ -261,6 +261,11 @@ open_pty (struct vxn_proc *p, uid_t uid, char *slave_path, size_t slave_len, cha
     }
   snprintf (slave_path, slave_len, VXN_ROOTFS "/dev/pts/%d", num);
   p->pty_master = m;
+  if (p->rows || p->cols)
+    {
+      struct winsize ws = { .ws_row = p->rows, .ws_col = p->cols };
+      ioctl (m, TIOCSWINSZ, &ws);
+    }
   return s;
 }
 
@@ -373,6 +378,7 @@ vxn_entrypoint_start (void)
   snprintf (link, sizeof link, "/proc/%d/ns/pid", vxn.entry.pid);
   ssize_t n = readlink (link, vxn.child_pidns, sizeof vxn.child_pidns - 1);
   vxn.child_pidns[n > 0 ? n : 0] = '\0';
+  vxn_exec_run_pending ();
 }
 
 /* Is pid in the container's pid namespace? */

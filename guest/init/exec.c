@@ -82,6 +82,13 @@ run (struct vxn_proc *p)
 {
   struct vxn_guest_spec spec;
   char err[256];
+  /* Dom0 says "running" as soon as it wrote vxn/start; we may still be forking the entrypoint. */
+  if (vxn.entry.pid == 0)
+    {
+      p->run_pending = 1;
+      return;
+    }
+  p->run_pending = 0;
   int r = vxn_guest_spec_decode (p->spec_buf, p->spec_len, &spec, err, sizeof err);
   free (p->spec_buf);
   p->spec_buf = NULL;
@@ -107,6 +114,14 @@ run (struct vxn_proc *p)
 }
 
 void
+vxn_exec_run_pending (void)
+{
+  for (int i = 0; i < VXN_EXEC_MAX; i++)
+    if (vxn.execs[i] != NULL && vxn.execs[i]->run_pending)
+      run (vxn.execs[i]);
+}
+
+void
 vxn_exec_frame (uint8_t type, uint32_t id, const uint8_t *payload, uint16_t len)
 {
   struct vxn_proc *p = vxn_exec_find (id);
@@ -120,7 +135,7 @@ vxn_exec_frame (uint8_t type, uint32_t id, const uint8_t *payload, uint16_t len)
         vxn_log ("kill %d %d: %s", (int)p->pid, payload[0], strerror (errno));
       return;
     }
-  if (p != NULL && p->spec_buf == NULL)
+  if (p != NULL && (p->spec_buf == NULL || p->run_pending))
     {
       vxn_log ("exec %u: spec for a process that already runs: ignored", id);
       return;

@@ -101,6 +101,9 @@ handle_frame (void)
     {
       const uint8_t *b = vxn.rx.payload;
       struct winsize ws = { .ws_row = b[0] | b[1] << 8, .ws_col = b[2] | b[3] << 8 };
+      /* Before an exec'd process starts, keep the size for its pty (vxn_proc_spawn applies it). */
+      p->rows = ws.ws_row;
+      p->cols = ws.ws_col;
       /* in_fd is a dup of the pty master on a terminal; without one the size means nothing. */
       if (p->terminal && p->in_fd >= 0 && ioctl (p->in_fd, TIOCSWINSZ, &ws) < 0)
         vxn_log ("TIOCSWINSZ: %s", strerror (errno));

@@ -42,7 +42,8 @@ struct vxn_proc
   size_t status_len;
   char *spec_buf; /* the encoded spec as Dom0 sends it, until EXEC_RUN */
   size_t spec_len;
-  int exit_sent;
+  int run_pending; /* EXEC_RUN came before the entrypoint was forked: run once it is */
+  uint16_t rows, cols; /* a WINSIZE that came before the pty existed (0: none) */
 };
 
 #define VXN_EXEC_MAX 64 /* concurrent exec'd processes */
@@ -123,6 +124,8 @@ void vxn_exec_status_readable (struct vxn_proc *p);
 /* Send the EXIT frame of every finished exec'd process whose output is drained, and forget it. */
 void vxn_exec_reap_finished (void);
 int vxn_exec_count (void);
+/* Run the processes Dom0 asked for while the entrypoint was being started. */
+void vxn_exec_run_pending (void);
 
 /* pump.c */
 void vxn_receive_frames (void);

@@ -168,12 +168,13 @@ run (struct exec_session *s)
       size_t n = s->spec_len - off < VXN_FRAME_PAYLOAD_MAX ? s->spec_len - off : VXN_FRAME_PAYLOAD_MAX;
       guest_io_send (&m->io, VXN_FRAME_EXEC_SPEC, 0, s->id, s->spec + off, n);
     }
+  /* The size first: the guest gives it to the process's pty before the program runs. */
+  if (s->terminal)
+    guest_io_send_winsize (&m->io, s->id, s->in_fd);
   guest_io_send (&m->io, VXN_FRAME_EXEC_RUN, 0, s->id, NULL, 0);
   free (s->spec);
   s->spec = NULL;
   s->running = true;
-  if (s->terminal)
-    guest_io_send_winsize (&m->io, s->id, s->in_fd);
   guest_io_add_input (&m->io, &s->input, s->id, s->in_fd);
 }
 

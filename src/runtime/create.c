@@ -183,6 +183,30 @@ spawn_monitor (struct vxn_monitor_args *args, int pty_master, pid_t *pid_out, vx
   return ret;
 }
 
+/* The state directory goes with a failed create: keep libxl's own words for the failure (its last error line in
+   monitor.log) in the error. */
+static void
+add_libxl_reason (int dirfd, vxn_error_t *err)
+{
+  cleanup_free char *log = NULL;
+  vxn_error_t rerr = NULL;
+  if (vxn_read_file_at (dirfd, "monitor.log", 1024 * 1024, &log, NULL, &rerr) < 0)
+    {
+      vxn_error_release (&rerr);
+      return;
+    }
+  char *last = NULL;
+  for (char *line = strtok (log, "\n"); line; line = strtok (NULL, "\n"))
+    if (strstr (line, "libxl: error") != NULL)
+      last = line;
+  if (last && *err)
+    {
+      char *msg = xasprintf ("%s (libxl: %.300s)", (*err)->msg, last);
+      free ((*err)->msg);
+      (*err)->msg = msg;
+    }
+}
+
 static int
 write_pid_file (const char *path, pid_t pid, vxn_error_t *err)
 {
@@ -287,6 +311,8 @@ vxn_cmd_create (struct vxn_global *g, int argc, char **argv, vxn_error_t *err)
   return 0;
 
 out_remove:
+  if (dirfd >= 0)
+    add_libxl_reason (dirfd, err);
   {
     vxn_error_t rerr = NULL;
     cleanup_close int rootfd = open (g->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -61,9 +61,11 @@ $DOCKER exec x1 sh -c 'exit 3'; is "$?" 3 "docker exec: exit code 3"
 out=$(echo "exec stdin" | $DOCKER exec -i x1 cat); is "$out" "exec stdin" "docker exec -i: piped stdin, with EOF"
 out=$($DOCKER exec -e FOO=bar -w /tmp -u 1000:1000 x1 sh -c 'echo "$FOO $(pwd) $(id -u):$(id -g)"')
 is "$out" "bar /tmp 1000:1000" "docker exec -e -w -u"
-out=$(python3 "$LAB_LIB/ptydrive.py" 25 81 180 -- $DOCKER exec -it x1 sh -c '[ -t 0 ] && echo tty; stty size' | tr -d '\r')
+# docker sizes an exec's terminal after it started: wait for that size change (or the resize that follows).
+out=$(python3 "$LAB_LIB/ptydrive.py" 25 81 180 --expect ready --resize 41 121 -- $DOCKER exec -it x1 \
+  sh -c '[ -t 0 ] && echo tty; trap "stty size; exit 0" WINCH; echo ready; sleep 1000 & wait' | tr -d '\r')
 like "$out" "tty" "docker exec -it: a terminal inside"
-like "$out" "25 81" "... of the caller's size"
+like "$out" "(25 81|41 121)" "... whose size changes reach the process"
 $DOCKER exec x1 nosuchprogram 2>"$TMP/xerr"; rc=$?
 [ "$rc" = 126 ] || [ "$rc" = 127 ]; ok $? "docker exec of a missing program: 126/127 (got $rc)"
 like "$(cat "$TMP/xerr")" "executable file not found" "... with runc's message"

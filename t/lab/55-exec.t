@@ -28,7 +28,9 @@ print(os.waitstatus_to_exitcode(st))
 PY
 }
 
-R create --bundle "$B" --pid-file "$TMP/pid" c1 </dev/null >"$TMP/c1.out" 2>"$TMP/c1.err"; ok $? "create"
+R create --bundle "$B" --pid-file "$TMP/pid" c1 </dev/null >"$TMP/c1.out" 2>"$TMP/c1.err"; rc=$?
+ok $rc "create"
+[ "$rc" = 0 ] || { sed 's/^/# /' "$TMP/c1.err"; dump_logs "$ROOT" c1; }
 R start c1; ok $? "start"
 
 out=$(R exec c1 sh -c 'echo out; echo err >&2; exit 3' 2>"$TMP/err" </dev/null); rc=$?
@@ -66,6 +68,29 @@ st=$(detached_status SIGTERM "$RUNTIME" --root "$ROOT" exec --process "$TMP/proc
   </dev/null 2>/dev/null >/dev/null)
 is "$st" 9 "a signal sent to the pid-file process reaches the exec'd process"
 
+# update and events: the domain's memory target and vCPUs, its statistics in runc's shape.
+domid=$(R state c1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["org.vxn.domid"])')
+R update --memory 134217728 c1; ok $? "update --memory 128 MiB"
+is "$(xenstore-read "/local/domain/$domid/memory/target")" 131072 "... sets the domain's memory target"
+echo '{"memory": {"limit": 100663296, "swap": 200000000}, "cpu": {"shares": 1024}, "pids": {"limit": 50}}' |
+  R update --resources - c1; ok $? "update --resources - (a LinuxResources object on stdin)"
+is "$(xenstore-read "/local/domain/$domid/memory/target")" 98304 "... memory.limit becomes the target"
+R update --memory 999999999999 c1 2>"$TMP/err"; [ $? -ne 0 ]; ok $? "update above the domain's maximum fails"
+like "$(cat "$TMP/err")" "maximum" "... saying why"
+R update --cpu-quota 300000 --cpu-period 100000 c1 2>"$TMP/err"; [ $? -ne 0 ]; ok $? "update to more vCPUs than created fails"
+like "$(cat "$TMP/err")" "created with 1" "... saying how many it has"
+R update --pids-limit 10 c1 2>"$TMP/err"; [ $? -ne 0 ]; ok $? "update --pids-limit is refused"
+like "$(cat "$TMP/err")" "pids-limit is a cgroup control" "... naming the flag"
+R events --stats c1 >"$TMP/stats"; ok $? "events --stats"
+python3 -c '
+import json, sys
+o = json.load(open(sys.argv[1]))
+d = o["data"]
+assert o["type"] == "stats" and o["id"] == "c1"
+assert d["cpu"]["usage"]["total"] > 0 and len(d["cpu"]["usage"]["percpu"]) == 1
+assert d["memory"]["usage"]["usage"] > 0 and d["memory"]["usage"]["limit"] >= d["memory"]["usage"]["usage"]
+' "$TMP/stats"; ok $? "... one stats object: CPU time and memory in runc's shape"
+
 R pause c1; ok $? "pause"
 R exec c1 true </dev/null 2>"$TMP/err"; [ $? -ne 0 ]; ok $? "exec in a paused container fails"
 like "$(cat "$TMP/err")" "paused" "... saying it is paused"
@@ -85,9 +110,12 @@ is "$out" "via-ctr" "ctr task exec: output"
 is "$rc" 4 "ctr task exec: exit code 4"
 out=$(echo "ctr stdin" | timeout 180 ctr task exec --exec-id x2 e1 cat)
 is "$out" "ctr stdin" "ctr task exec: stdin"
-out=$($DRIVE 27 91 180 -- ctr task exec -t --exec-id x3 e1 sh -c '[ -t 0 ] && echo is-a-tty; stty size' | tr -d '\r')
+# ctr sizes an exec's terminal only after it started (so does runc's caller): wait for a size change, which is
+# the caller's size or the resize that follows.
+out=$($DRIVE 27 91 180 --expect ready --resize 40 120 -- ctr task exec -t --exec-id x3 e1 \
+  sh -c '[ -t 0 ] && echo is-a-tty; trap "stty size; exit 0" WINCH; echo ready; sleep 1000 & wait' | tr -d '\r')
 like "$out" "is-a-tty" "ctr task exec -t: a terminal inside"
-like "$out" "27 91" "... of the caller's size"
+like "$out" "(27 91|40 120)" "... whose size changes reach the process"
 ctr task ps e1 >"$TMP/ps"; ok $? "ctr task ps"
 like "$(cat "$TMP/ps")" "[0-9]" "... lists a pid"
 ctr task pause e1; ok $? "ctr task pause"
@@ -95,8 +123,7 @@ like "$(ctr task ls | grep e1)" "PAUSED" "ctr says PAUSED"
 ctr task resume e1; ok $? "ctr task resume"
 like "$(ctr task ls | grep e1)" "RUNNING" "ctr says RUNNING"
 ctr task kill -s SIGKILL e1; ok $? "ctr task kill"
-timeout 120 ctr task wait e1 >/dev/null
-ctr task rm e1 >/dev/null 2>&1
+ctr task rm -f e1 >/dev/null 2>&1
 ctr container rm e1; ok $? "ctr container rm"
 assert_clean "ctr exec" "$CTR_ROOT"
 done_testing

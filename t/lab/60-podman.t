@@ -44,9 +44,11 @@ is "$out" "in-exec" "podman exec: stdout"
 is "$(cat "$TMP/xerr")" "to-err" "podman exec: stderr, separately"
 $P exec px sh -c 'exit 3'; is "$?" 3 "podman exec: exit code 3"
 out=$(echo "exec stdin" | $P exec -i px cat); is "$out" "exec stdin" "podman exec -i: piped stdin"
-out=$(python3 "$LAB_LIB/ptydrive.py" 26 82 180 -- $P exec -it px sh -c '[ -t 0 ] && echo tty; stty size' | tr -d '\r')
+# podman sizes an exec's terminal after it started: wait for that size change (or the resize that follows).
+out=$(python3 "$LAB_LIB/ptydrive.py" 26 82 180 --expect ready --resize 42 122 -- $P exec -it px \
+  sh -c '[ -t 0 ] && echo tty; trap "stty size; exit 0" WINCH; echo ready; sleep 1000 & wait' | tr -d '\r')
 like "$out" "tty" "podman exec -it: a terminal inside"
-like "$out" "26 82" "... of the caller's size"
+like "$out" "(26 82|42 122)" "... whose size changes reach the process"
 $P exec px nosuchprogram 2>"$TMP/xerr"; rc=$?
 [ "$rc" = 126 ] || [ "$rc" = 127 ]; ok $? "podman exec of a missing program: 126/127 (got $rc)"
 like "$(cat "$TMP/xerr")" "executable file not found" "... with vxn's message"
