@@ -78,7 +78,8 @@ vxn_cmd_start (struct vxn_cli *cli, int argc, char **argv, vxn_error_t *err)
         }
       if (ret == 0)
         {
-          struct vxn_launch_opts lo = { .foreground = attach, .interactive = interactive, .sig_proxy = 1 };
+          struct vxn_launch_opts lo
+              = { .foreground = attach, .interactive = interactive, .sig_proxy = 1, .tty = v->rec.tty };
           int status = 0;
           fflush (stdout);
           ret = vxn_launch (cli, &v->rec, &lo, &status, &e);
