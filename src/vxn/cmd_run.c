@@ -334,7 +334,6 @@ parse_opts (struct vxn_cli *cli, int argc, char **argv, struct run_opts *o, vxn_
   for (size_t i = 0; i < ARRAY_SIZE (refused); i++)
     opts[ARRAY_SIZE (base) + i] = (struct option){ refused[i].name, refused[i].has_arg, NULL, O_REFUSED + (int)i };
   opts[ARRAY_SIZE (base) + ARRAY_SIZE (refused)] = (struct option){ NULL, 0, NULL, 0 };
-  const char *verb = o->is_run ? "run" : "create";
   int c;
   long n;
   o->sig_proxy = 1;
@@ -518,15 +517,10 @@ parse_opts (struct vxn_cli *cli, int argc, char **argv, struct run_opts *o, vxn_
       default:
         if (c >= O_REFUSED && c < O_REFUSED + (int)ARRAY_SIZE (refused))
           return vxn_usage_error (cli, err, "--%s %s", refused[c - O_REFUSED].name, refused[c - O_REFUSED].why);
-        if (c == ':')
-          return vxn_usage_error (cli, err, "flag needs an argument: %s\nSee '%s %s --help'.",
-                                  vxn_bad_option (argc, argv), cli->prog, verb);
-        return vxn_usage_error (cli, err, "unknown flag: %s\nSee '%s %s --help'.", vxn_bad_option (argc, argv),
-                                cli->prog, verb);
+        return vxn_usage_bad_flag (cli, c, argc, argv, err); /* argv[0] is "run" or "create" */
       }
-  if (optind >= argc)
-    return vxn_usage_error (cli, err, "\"%s\" requires at least 1 argument.\nSee '%s %s --help'.", verb, cli->prog,
-                            verb);
+  if (vxn_usage_need_args (cli, optind, argc, argv, err) < 0)
+    return -1;
   if (o->detach && o->interactive)
     return vxn_usage_error (cli, err, "-d and -i together are not supported yet (no attach)");
   if (o->detach && o->tty)
