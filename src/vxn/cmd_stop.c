@@ -109,15 +109,14 @@ static int
 stop_or_restart (struct vxn_cli *cli, int argc, char **argv, int restart, vxn_error_t *err)
 {
   static const struct option opts[] = {
-    { "time", required_argument, NULL, 't' },
-    { "timeout", required_argument, NULL, 't' },
-    { "signal", required_argument, NULL, 's' },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 },
+    { "signal", required_argument, NULL, 's' }, /* stop only: restart's table starts after it */
+    { "time", required_argument, NULL, 't' },   { "timeout", required_argument, NULL, 't' },
+    { "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
   };
   struct stop_args a = { .restart = restart, .timeout = -2 };
   int c, signo;
-  while ((c = getopt_long (argc, argv, restart ? "+:t:h" : "+:t:s:h", opts, NULL)) != -1)
+  /* Without --signal in its table, restart's getopt names `--signal` as the unknown flag, not its value. */
+  while ((c = getopt_long (argc, argv, restart ? "+:t:h" : "+:t:s:h", restart ? opts + 1 : opts, NULL)) != -1)
     switch (c)
       {
       case 't':
@@ -127,8 +126,6 @@ stop_or_restart (struct vxn_cli *cli, int argc, char **argv, int restart, vxn_er
           return vxn_usage_error (cli, err, "invalid argument \"%s\" for \"-t, --time\" flag", optarg);
         break;
       case 's':
-        if (restart)
-          return vxn_usage_bad_flag (cli, c, argc, argv, err);
         if (vxn_parse_signal (optarg, &signo, err) < 0)
           {
             cli->error_status = VXN_EXIT_CLI;
