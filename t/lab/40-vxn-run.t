@@ -129,40 +129,6 @@ kill -TERM "$fg"
 wait "$fg"; is "$?" 7 "TERM sent to vxn run is forwarded to the container, whose status (7) is vxn's"
 exec 3<&-
 
-# --- terminals: run -it / -t driven through a pty, as a user at a terminal would
-DRIVE="python3 $LAB_LIB/ptydrive.py"
-out=$($DRIVE 30 100 180 -- vxn run -it --rm "$IMGR" sh -c 'echo "term=$TERM"; tty; stty size; exit 3'); rc=$?
-like "$out" "term=xterm" "run -it: the container's output reaches the terminal"
-like "$out" "/dev/pts/[0-9]+" "... tty inside prints /dev/pts/N"
-like "$out" "30 100" "... the terminal has the caller's size"
-is "$rc" 3 "... and its exit 3 is vxn's"
-out=$($DRIVE 24 80 180 --expect '# ' --send 'echo typed-$((6*7)); exit 4\r' -- vxn run -it --rm "$IMGR" sh); rc=$?
-like "$out" "typed-42" "run -it sh: what is typed reaches the shell"
-is "$rc" 4 "... and its exit 4 is vxn's"
-out=$($DRIVE 24 80 180 --expect ready --send '\x03' -- \
-  vxn run -it --rm "$IMGR" sh -c 'trap "echo got-int; exit 5" INT; echo ready; sleep 1000 & wait'); rc=$?
-like "$out" "got-int" "run -it: ^C typed at the terminal reaches the container as SIGINT"
-is "$rc" 5 "... and its exit code comes back"
-out=$($DRIVE 24 80 180 --expect ready --resize 40 120 -- \
-  vxn run -it --rm "$IMGR" sh -c 'trap "stty size; exit 0" WINCH; echo ready; sleep 1000 & wait'); rc=$?
-like "$out" "40 120" "run -it: stty size follows a resize of the terminal"
-is "$rc" 0 "... and it exits 0"
-# The 5 s is the bound within which typed input would have arrived, had it been passed.
-out=$($DRIVE 24 80 180 --expect ready --send 'typed\r' -- \
-  vxn run -t --rm "$IMGR" sh -c '[ -t 1 ] && echo ready; read -t 5 l; echo "got [$l]"'); rc=$?
-like "$out" "got \[\]" "run -t without -i: a terminal, but nothing typed reaches stdin"
-out=$($DRIVE 24 80 180 -- sh -c "stty -g >'$TMP/stty.0'; vxn run -it --rm '$IMGR' true; stty -g >'$TMP/stty.1'")
-cmp -s "$TMP/stty.0" "$TMP/stty.1"; ok $? "run -it leaves the terminal's settings as it found them"
-id=$(vxn create -it --name ttyc "$IMGR" sh -c 'tty; exit 6')
-is "$(vxn inspect -f '{{.Config.Tty}}' ttyc)" "true" "create -it: inspect shows Config.Tty"
-vxn start ttyc 2>"$TMP/err"; rc=$?
-is "$rc" 1 "start without -a of a container with a terminal fails"
-like "$(cat "$TMP/err")" "has a terminal" "... saying why"
-out=$($DRIVE 24 80 180 -- vxn start -ai ttyc); rc=$?
-like "$out" "/dev/pts/[0-9]+" "start -ai: the container gets a terminal"
-is "$rc" 6 "... and its exit code comes back"
-vxn rm ttyc >/dev/null
-
 assert_clean "vxn containers" "$RT_ROOT"
 is "$(records)" "" "no container records left"
 
