@@ -91,6 +91,8 @@ stop_or_restart_one (struct vxn_cli *cli, struct vxn_view *v, const char *what, 
   int signo;
   if (a->restart && !v->have_record)
     return vxn_make_error (err, 0, "container %s belongs to %s: restart it there", what, v->engine);
+  if (a->restart && v->rec.tty)
+    return vxn_make_error (err, 0, "container %s has a terminal (-t): stop it and `start -a` it instead", what);
   if (stop_signal_of (v, a->sig, &signo, err) < 0)
     return -1;
   long t = a->timeout != -2 ? a->timeout : v->have_record ? v->rec.stop_timeout : 10;
