@@ -217,7 +217,13 @@ vxn_console_copy (struct vxn_console *c, int forward_stdin, pid_t monitor, vxn_e
       if (p[P_MONITOR].revents)
         exited = 1;
       if (p[P_IN].revents && !flow_read (&in))
-        in.eof = 1;
+        {
+          /* Our stdin ended (a pipe, or our terminal hung up): the container's terminal reads its EOF character,
+             as a user's ^D, so `cat` and shells see the end too. */
+          in.eof = 1;
+          in.buf[0] = 4;
+          in.len = 1;
+        }
       if (p[P_MASTER].revents & POLLOUT)
         flow_write (&in);
       if ((p[P_MASTER].revents & (POLLIN | POLLHUP | POLLERR)) && out.len == 0 && !flow_read (&out))
