@@ -178,9 +178,7 @@ vxn_cmd_inspect (struct vxn_cli *cli, int argc, char **argv, vxn_error_t *err)
         fputs (usage, stdout);
         return 0;
       default:
-        return vxn_usage_error (cli, err, "%s: %s\nSee '%s inspect --help'.",
-                                c == ':' ? "flag needs an argument" : "unknown flag", vxn_bad_option (argc, argv),
-                                cli->prog);
+        return vxn_usage_bad_flag (cli, c, argc, argv, err);
       }
   if (optind >= argc)
     return vxn_make_error (err, 0, "inspect: expected at least one image (see vxn inspect --help)");

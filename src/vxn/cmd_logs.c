@@ -154,9 +154,7 @@ vxn_cmd_logs (struct vxn_cli *cli, int argc, char **argv, vxn_error_t *err)
         vxn_print_usage (cli, usage);
         return 0;
       default:
-        return vxn_usage_error (cli, err, "%s: %s\nSee '%s logs --help'.",
-                                c == ':' ? "flag needs an argument" : "unknown flag", vxn_bad_option (argc, argv),
-                                cli->prog);
+        return vxn_usage_bad_flag (cli, c, argc, argv, err);
       }
   if (optind + 1 != argc)
     return vxn_usage_error (cli, err, "\"logs\" requires exactly 1 argument.\nSee '%s logs --help'.", cli->prog);

@@ -388,9 +388,7 @@ vxn_cmd_ps (struct vxn_cli *cli, int argc, char **argv, vxn_error_t *err)
         vxn_print_usage (cli, usage);
         goto out;
       default:
-        ret = vxn_usage_error (cli, err, "%s: %s\nSee '%s ps --help'.",
-                               c == ':' ? "flag needs an argument" : "unknown flag", vxn_bad_option (argc, argv),
-                               cli->prog);
+        ret = vxn_usage_bad_flag (cli, c, argc, argv, err);
         goto out;
       }
   if (optind != argc)

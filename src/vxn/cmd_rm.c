@@ -17,6 +17,20 @@ static const char usage[] = "Usage: %1$s rm [OPTIONS] CONTAINER [CONTAINER...]\n
                             "  -f, --force     remove running containers too (they are killed)\n"
                             "  -v, --volumes   accepted (containers have no volumes)\n";
 
+static int
+rm_one (struct vxn_cli *cli, struct vxn_view *v, const char *what, void *data, vxn_error_t *err)
+{
+  const int *force = data;
+  if (!v->have_record)
+    return vxn_make_error (err, 0, "container %s belongs to %s: remove it there", what, v->engine);
+  if (!*force && (v->state == VXN_VIEW_RUNNING || v->state == VXN_VIEW_PAUSED))
+    return vxn_make_error (err, 0,
+                           "cannot remove container \"%s\": container is %s: stop the container before removing or "
+                           "force remove",
+                           what, vxn_view_state_name (v));
+  return vxn_ctr_destroy (cli, &v->rec, err);
+}
+
 int
 vxn_cmd_rm (struct vxn_cli *cli, int argc, char **argv, vxn_error_t *err)
 {
@@ -39,35 +53,9 @@ vxn_cmd_rm (struct vxn_cli *cli, int argc, char **argv, vxn_error_t *err)
         vxn_print_usage (cli, usage);
         return 0;
       default:
-        return vxn_usage_error (cli, err, "unknown flag: %s\nSee '%s rm --help'.", vxn_bad_option (argc, argv),
-                                cli->prog);
+        return vxn_usage_bad_flag (cli, c, argc, argv, err);
       }
-  if (optind >= argc)
-    return vxn_usage_error (cli, err, "\"rm\" requires at least 1 argument.\nSee '%s rm --help'.", cli->prog);
-  int failed = 0;
-  for (int i = optind; i < argc; i++)
-    {
-      struct vxn_views vs;
-      struct vxn_view *v;
-      vxn_error_t e = NULL;
-      int ret = vxn_view_lookup (cli, argv[i], &vs, &v, &e);
-      if (ret == 0 && !v->have_record)
-        ret = vxn_make_error (&e, 0, "container %s belongs to %s: remove it there", argv[i], v->engine);
-      if (ret == 0 && !force && (v->state == VXN_VIEW_RUNNING || v->state == VXN_VIEW_PAUSED))
-        ret = vxn_make_error (&e, 0,
-                              "cannot remove container \"%s\": container is %s: stop the container before removing "
-                              "or force remove",
-                              argv[i], vxn_view_state_name (v));
-      if (ret == 0)
-        ret = vxn_ctr_destroy (cli, &v->rec, &e);
-      if (ret == 0)
-        printf ("%s\n", argv[i]);
-      else
-        {
-          vxn_report_error (cli, &e);
-          failed = 1;
-        }
-      vxn_views_free (&vs);
-    }
-  return failed ? -1 : 0;
+  if (vxn_usage_need_args (cli, optind, argc, argv, err) < 0)
+    return -1;
+  return vxn_for_each_container (cli, optind, argc, argv, VXN_EACH_PRINT_NAME, rm_one, &force);
 }

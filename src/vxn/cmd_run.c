@@ -40,6 +40,7 @@ static const char usage_run[]
       "  -d, --detach               run in the background, print the container ID\n"
       "      --rm                   remove the container when it exits\n"
       "  -i, --interactive          pass stdin to the container\n"
+      "  -t, --tty                  give the container a terminal (not with -d)\n"
       "      --name NAME            name the container\n"
       "  -e, --env KEY[=VALUE]      set an environment variable (KEY alone: take it from here)\n"
       "      --env-file FILE        read KEY=VALUE lines\n"
@@ -60,7 +61,7 @@ static const char usage_run[]
       "      --sig-proxy=false      do not forward signals to the container\n"
       "      --cidfile FILE         write the container ID to FILE\n"
       "  -q, --quiet                no pull progress\n\n"
-      "Not supported yet: -t (terminal), -v/--mount (bind mounts), -p and --network bridge (network).\n"
+      "Not supported yet: -d with -t, -v/--mount (bind mounts), -p and --network bridge (network).\n"
       "The exit status is the container's; 125 when %1$s itself failed.\n";
 
 static const char usage_create[]
@@ -97,7 +98,6 @@ static const struct
   int has_arg;
   const char *why;
 } refused[] = {
-  { "tty", no_argument, "is not supported yet" },
   { "volume", required_argument, "is not supported yet (bind mounts need a file system shared with the guest)" },
   { "mount", required_argument, "is not supported yet (bind mounts need a file system shared with the guest)" },
   { "tmpfs", required_argument, "is not supported yet" },
@@ -119,7 +119,7 @@ static const struct
   { "network-alias", required_argument, "is not supported yet: containers have no network yet" },
   { "link", required_argument, "is not supported yet: containers have no network yet" },
   { "attach", required_argument, "is not supported (output goes to the terminal, or to `logs` with -d)" },
-  { "detach-keys", required_argument, "is not supported (no terminal mode yet)" },
+  { "detach-keys", required_argument, "is not supported (no attach)" },
   { "privileged", no_argument, "is not supported: the container is a domain of its own" },
   { "cap-add", required_argument, "is not supported yet" },
   { "cap-drop", required_argument, "is not supported yet" },
@@ -156,7 +156,7 @@ static const struct
 struct run_opts
 {
   int is_run;
-  int detach, rm, interactive, quiet, read_only, sig_proxy;
+  int detach, rm, interactive, tty, quiet, read_only, sig_proxy;
   const char *name, *workdir, *user, *hostname, *cidfile, *stop_signal;
   long stop_timeout;
   int entrypoint_set;
@@ -303,6 +303,7 @@ parse_opts (struct vxn_cli *cli, int argc, char **argv, struct run_opts *o, vxn_
     { "detach", no_argument, NULL, 'd' },
     { "rm", no_argument, NULL, O_RM },
     { "interactive", no_argument, NULL, 'i' },
+    { "tty", no_argument, NULL, 't' },
     { "name", required_argument, NULL, O_NAME },
     { "env", required_argument, NULL, 'e' },
     { "env-file", required_argument, NULL, O_ENV_FILE },
@@ -333,7 +334,6 @@ parse_opts (struct vxn_cli *cli, int argc, char **argv, struct run_opts *o, vxn_
   for (size_t i = 0; i < ARRAY_SIZE (refused); i++)
     opts[ARRAY_SIZE (base) + i] = (struct option){ refused[i].name, refused[i].has_arg, NULL, O_REFUSED + (int)i };
   opts[ARRAY_SIZE (base) + ARRAY_SIZE (refused)] = (struct option){ NULL, 0, NULL, 0 };
-  const char *verb = o->is_run ? "run" : "create";
   int c;
   long n;
   o->sig_proxy = 1;
@@ -359,6 +359,9 @@ parse_opts (struct vxn_cli *cli, int argc, char **argv, struct run_opts *o, vxn_
         break;
       case 'i':
         o->interactive = 1;
+        break;
+      case 't':
+        o->tty = 1;
         break;
       case O_NAME:
         if (!vxn_ctr_name_valid (optarg))
@@ -502,8 +505,6 @@ parse_opts (struct vxn_cli *cli, int argc, char **argv, struct run_opts *o, vxn_
       case 'q':
         o->quiet = 1;
         break;
-      case 't':
-        return vxn_usage_error (cli, err, "-t is not supported yet");
       case 'v':
         return vxn_usage_error (cli, err,
                                 "-v is not supported yet (bind mounts need a file system shared with the "
@@ -516,17 +517,16 @@ parse_opts (struct vxn_cli *cli, int argc, char **argv, struct run_opts *o, vxn_
       default:
         if (c >= O_REFUSED && c < O_REFUSED + (int)ARRAY_SIZE (refused))
           return vxn_usage_error (cli, err, "--%s %s", refused[c - O_REFUSED].name, refused[c - O_REFUSED].why);
-        if (c == ':')
-          return vxn_usage_error (cli, err, "flag needs an argument: %s\nSee '%s %s --help'.",
-                                  vxn_bad_option (argc, argv), cli->prog, verb);
-        return vxn_usage_error (cli, err, "unknown flag: %s\nSee '%s %s --help'.", vxn_bad_option (argc, argv),
-                                cli->prog, verb);
+        return vxn_usage_bad_flag (cli, c, argc, argv, err); /* argv[0] is "run" or "create" */
       }
-  if (optind >= argc)
-    return vxn_usage_error (cli, err, "\"%s\" requires at least 1 argument.\nSee '%s %s --help'.", verb, cli->prog,
-                            verb);
+  if (vxn_usage_need_args (cli, optind, argc, argv, err) < 0)
+    return -1;
   if (o->detach && o->interactive)
     return vxn_usage_error (cli, err, "-d and -i together are not supported yet (no attach)");
+  if (o->detach && o->tty)
+    return vxn_usage_error (cli, err,
+                            "-d and -t together are not supported yet (nothing would hold the terminal; without -t the "
+                            "output goes to `logs`)");
   o->image = argv[optind];
   o->cmd = argv + optind + 1;
   return 0;
@@ -677,6 +677,7 @@ make_container (struct vxn_cli *cli, struct run_opts *o, struct vxn_ctr *c, vxn_
   c->stop_timeout = o->stop_timeout == -2 ? DEFAULT_STOP_TIMEOUT : o->stop_timeout;
   c->auto_remove = o->rm;
   c->interactive = o->interactive;
+  c->tty = o->tty;
   c->memory = o->memory;
   c->nano_cpus = o->nano_cpus;
   c->labels = vxn_strv_dup (o->labels);
@@ -704,6 +705,7 @@ make_container (struct vxn_cli *cli, struct run_opts *o, struct vxn_ctr *c, vxn_
         .workdir = o->workdir,
         .user = o->user,
         .hostname = o->hostname ? o->hostname : short_id,
+        .terminal = o->tty,
       };
       struct vxn_progress *p = vxn_progress_new (NULL, 1);
       ret = vxn_bundle_create (s, &img, key, bundle, &bo, p, err);
@@ -778,6 +780,7 @@ run_or_create (struct vxn_cli *cli, int argc, char **argv, int is_run, vxn_error
     }
   lo.foreground = !o.detach;
   lo.interactive = o.interactive;
+  lo.tty = o.tty;
   lo.sig_proxy = o.sig_proxy;
   fflush (stdout);
   fflush (stderr);

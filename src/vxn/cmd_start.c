@@ -19,6 +19,44 @@ static const char usage[] = "Usage: %1$s start [OPTIONS] CONTAINER [CONTAINER...
                             "container)\n"
                             "  -i, --interactive   with -a: pass stdin\n";
 
+struct start_args
+{
+  int attach, interactive;
+};
+
+static int
+start_one (struct vxn_cli *cli, struct vxn_view *v, const char *what, void *data, vxn_error_t *err)
+{
+  const struct start_args *a = data;
+  if (!v->have_record)
+    return vxn_make_error (err, 0, "container %s belongs to %s: start it there", what, v->engine);
+  if (v->state == VXN_VIEW_PAUSED)
+    return vxn_make_error (err, 0, "cannot start a paused container, try unpause instead");
+  if (v->state == VXN_VIEW_RUNNING)
+    {
+      if (a->attach)
+        return vxn_make_error (err, 0, "container %s is already running", what);
+      return 0; /* docker: starting a running container is a no-op */
+    }
+  struct vxn_launch_opts lo
+      = { .foreground = a->attach, .interactive = a->interactive, .sig_proxy = 1, .tty = v->rec.tty };
+  int status = 0;
+  fflush (stdout);
+  if (vxn_launch (cli, &v->rec, &lo, &status, err) < 0)
+    return -1;
+  if (a->attach)
+    {
+      cli->exit_status = status;
+      if (v->rec.auto_remove)
+        {
+          vxn_error_t re = NULL;
+          if (vxn_ctr_destroy (cli, &v->rec, &re) < 0)
+            vxn_report_error (cli, &re);
+        }
+    }
+  return 0;
+}
+
 int
 vxn_cmd_start (struct vxn_cli *cli, int argc, char **argv, vxn_error_t *err)
 {
@@ -28,81 +66,41 @@ vxn_cmd_start (struct vxn_cli *cli, int argc, char **argv, vxn_error_t *err)
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
-  int c, attach = 0, interactive = 0;
+  struct start_args a = { 0 };
+  int c;
   while ((c = getopt_long (argc, argv, "+aih", opts, NULL)) != -1)
     switch (c)
       {
       case 'a':
-        attach = 1;
+        a.attach = 1;
         break;
       case 'i':
-        interactive = 1;
+        a.interactive = 1;
         break;
       case 'h':
         vxn_print_usage (cli, usage);
         return 0;
       default:
-        return vxn_usage_error (cli, err, "unknown flag: %s\nSee '%s start --help'.", vxn_bad_option (argc, argv),
-                                cli->prog);
+        return vxn_usage_bad_flag (cli, c, argc, argv, err);
       }
-  if (optind >= argc)
-    return vxn_usage_error (cli, err, "\"start\" requires at least 1 argument.\nSee '%s start --help'.", cli->prog);
-  if (attach && argc - optind > 1)
+  if (vxn_usage_need_args (cli, optind, argc, argv, err) < 0)
+    return -1;
+  if (a.attach && argc - optind > 1)
     return vxn_usage_error (cli, err, "you cannot start and attach multiple containers at once");
-  if (interactive && !attach)
+  if (a.interactive && !a.attach)
     return vxn_usage_error (cli, err, "-i needs -a (detached containers get no stdin)");
-  int failed = 0;
-  for (int i = optind; i < argc; i++)
-    {
-      struct vxn_views vs;
-      struct vxn_view *v;
-      vxn_error_t e = NULL;
-      int ret = vxn_view_lookup (cli, argv[i], &vs, &v, &e);
-      if (ret == 0 && !v->have_record)
-        ret = vxn_make_error (&e, 0, "container %s belongs to %s: start it there", argv[i], v->engine);
-      if (ret == 0 && v->state == VXN_VIEW_PAUSED)
-        ret = vxn_make_error (&e, 0, "cannot start a paused container, try unpause instead");
-      if (ret == 0 && v->state == VXN_VIEW_RUNNING)
-        {
-          if (!attach)
-            printf ("%s\n", argv[i]); /* docker: starting a running container is a no-op */
-          else
-            ret = vxn_make_error (&e, 0, "container %s is already running", argv[i]);
-          vxn_views_free (&vs);
-          if (ret < 0)
-            {
-              vxn_report_error (cli, &e);
-              failed = 1;
-            }
-          continue;
-        }
-      if (ret == 0)
-        {
-          struct vxn_launch_opts lo = { .foreground = attach, .interactive = interactive, .sig_proxy = 1 };
-          int status = 0;
-          fflush (stdout);
-          ret = vxn_launch (cli, &v->rec, &lo, &status, &e);
-          if (ret == 0 && attach)
-            {
-              cli->exit_status = status;
-              if (v->rec.auto_remove)
-                {
-                  vxn_error_t re = NULL;
-                  if (vxn_ctr_destroy (cli, &v->rec, &re) < 0)
-                    vxn_report_error (cli, &re);
-                }
-            }
-          else if (ret == 0)
-            printf ("%s\n", argv[i]);
-        }
-      if (ret < 0)
-        {
-          vxn_report_error (cli, &e);
-          failed = 1;
-        }
-      vxn_views_free (&vs);
-    }
-  return failed ? -1 : 0;
+  /* Detached, each name is echoed as docker does; attached, the container's own output is the answer. */
+  return vxn_for_each_container (cli, optind, argc, argv, a.attach ? 0 : VXN_EACH_PRINT_NAME, start_one, &a);
+}
+
+static int
+pause_one (struct vxn_cli *cli, struct vxn_view *v, const char *what, void *data, vxn_error_t *err)
+{
+  const int *pause = data;
+  if (v->state != (*pause ? VXN_VIEW_RUNNING : VXN_VIEW_PAUSED))
+    return vxn_make_error (err, 0, "container %s is %s", what, vxn_view_state_name (v));
+  char *args[] = { *pause ? "pause" : "resume", v->id, NULL };
+  return vxn_view_rt (cli, v, args, err);
 }
 
 static int
@@ -114,33 +112,9 @@ pause_or_resume (struct vxn_cli *cli, int argc, char **argv, int pause, vxn_erro
               pause ? "Pause" : "Resume");
       return 0;
     }
-  if (argc < 2)
-    return vxn_usage_error (cli, err, "\"%s\" requires at least 1 argument.\nSee '%s %s --help'.", argv[0], cli->prog,
-                            argv[0]);
-  int failed = 0;
-  for (int i = 1; i < argc; i++)
-    {
-      struct vxn_views vs;
-      struct vxn_view *v;
-      vxn_error_t e = NULL;
-      int ret = vxn_view_lookup (cli, argv[i], &vs, &v, &e);
-      if (ret == 0 && v->state != (pause ? VXN_VIEW_RUNNING : VXN_VIEW_PAUSED))
-        ret = vxn_make_error (&e, 0, "container %s is %s", argv[i], vxn_view_state_name (v));
-      if (ret == 0)
-        {
-          char *args[] = { pause ? "pause" : "resume", v->id, NULL };
-          ret = vxn_view_rt (cli, v, args, &e);
-        }
-      if (ret == 0)
-        printf ("%s\n", argv[i]);
-      else
-        {
-          vxn_report_error (cli, &e);
-          failed = 1;
-        }
-      vxn_views_free (&vs);
-    }
-  return failed ? -1 : 0;
+  if (vxn_usage_need_args (cli, 1, argc, argv, err) < 0)
+    return -1;
+  return vxn_for_each_container (cli, 1, argc, argv, VXN_EACH_PRINT_NAME, pause_one, &pause);
 }
 
 int

@@ -77,84 +77,73 @@ stop_signal_of (const struct vxn_view *v, const char *given, int *signo, vxn_err
   return vxn_parse_signal (s, signo, err);
 }
 
+struct stop_args
+{
+  int restart;
+  const char *sig; /* -s, else each container's stop signal */
+  long timeout;    /* -t, else -2: each container's */
+};
+
+static int
+stop_or_restart_one (struct vxn_cli *cli, struct vxn_view *v, const char *what, void *data, vxn_error_t *err)
+{
+  const struct stop_args *a = data;
+  int signo;
+  if (a->restart && !v->have_record)
+    return vxn_make_error (err, 0, "container %s belongs to %s: restart it there", what, v->engine);
+  if (a->restart && v->rec.tty)
+    return vxn_make_error (err, 0, "container %s has a terminal (-t): stop it and `start -a` it instead", what);
+  if (stop_signal_of (v, a->sig, &signo, err) < 0)
+    return -1;
+  long t = a->timeout != -2 ? a->timeout : v->have_record ? v->rec.stop_timeout : 10;
+  if (stop_one (cli, v, signo, t, err) < 0)
+    return -1;
+  if (a->restart)
+    {
+      struct vxn_launch_opts lo = { 0 };
+      int status;
+      return vxn_launch (cli, &v->rec, &lo, &status, err);
+    }
+  return 0;
+}
+
 static int
 stop_or_restart (struct vxn_cli *cli, int argc, char **argv, int restart, vxn_error_t *err)
 {
   static const struct option opts[] = {
-    { "time", required_argument, NULL, 't' },
-    { "timeout", required_argument, NULL, 't' },
-    { "signal", required_argument, NULL, 's' },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 },
+    { "signal", required_argument, NULL, 's' }, /* stop only: restart's table starts after it */
+    { "time", required_argument, NULL, 't' },   { "timeout", required_argument, NULL, 't' },
+    { "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
   };
-  long timeout = -2;
-  const char *sig = NULL;
+  struct stop_args a = { .restart = restart, .timeout = -2 };
   int c, signo;
-  while ((c = getopt_long (argc, argv, restart ? "+:t:h" : "+:t:s:h", opts, NULL)) != -1)
+  /* Without --signal in its table, restart's getopt names `--signal` as the unknown flag, not its value. */
+  while ((c = getopt_long (argc, argv, restart ? "+:t:h" : "+:t:s:h", restart ? opts + 1 : opts, NULL)) != -1)
     switch (c)
       {
       case 't':
         if (strcmp (optarg, "-1") == 0)
-          timeout = -1;
-        else if (vxn_parse_long (optarg, 0, 86400, &timeout) < 0)
+          a.timeout = -1;
+        else if (vxn_parse_long (optarg, 0, 86400, &a.timeout) < 0)
           return vxn_usage_error (cli, err, "invalid argument \"%s\" for \"-t, --time\" flag", optarg);
         break;
       case 's':
-        if (restart)
-          goto bad;
         if (vxn_parse_signal (optarg, &signo, err) < 0)
           {
             cli->error_status = VXN_EXIT_CLI;
             return -1;
           }
-        sig = optarg;
+        a.sig = optarg;
         break;
       case 'h':
         vxn_print_usage (cli, restart ? usage_restart : usage_stop);
         return 0;
       default:
-      bad:
-        return vxn_usage_error (cli, err, "%s: %s\nSee '%s %s --help'.",
-                                c == ':' ? "flag needs an argument" : "unknown flag", vxn_bad_option (argc, argv),
-                                cli->prog, argv[0]);
+        return vxn_usage_bad_flag (cli, c, argc, argv, err);
       }
-  if (optind >= argc)
-    return vxn_usage_error (cli, err, "\"%s\" requires at least 1 argument.\nSee '%s %s --help'.", argv[0], cli->prog,
-                            argv[0]);
-  int failed = 0;
-  for (int i = optind; i < argc; i++)
-    {
-      struct vxn_views vs;
-      struct vxn_view *v;
-      vxn_error_t e = NULL;
-      int ret = vxn_view_lookup (cli, argv[i], &vs, &v, &e);
-      if (ret == 0 && restart && !v->have_record)
-        ret = vxn_make_error (&e, 0, "container %s belongs to %s: restart it there", argv[i], v->engine);
-      if (ret == 0)
-        ret = stop_signal_of (v, sig, &signo, &e);
-      if (ret == 0)
-        {
-          long t = timeout != -2 ? timeout : v->have_record ? v->rec.stop_timeout : 10;
-          ret = stop_one (cli, v, signo, t, &e);
-        }
-      if (ret == 0 && restart)
-        {
-          struct vxn_launch_opts lo = { 0 };
-          int status;
-          ret = vxn_launch (cli, &v->rec, &lo, &status, &e);
-        }
-      if (ret == 0)
-        printf ("%s\n", argv[i]);
-      else
-        {
-          vxn_report_error (cli, &e);
-          failed = 1;
-        }
-      vxn_views_free (&vs);
-    }
-  if (failed)
-    return -1; /* each failure was reported */
-  return 0;
+  if (vxn_usage_need_args (cli, optind, argc, argv, err) < 0)
+    return -1;
+  return vxn_for_each_container (cli, optind, argc, argv, VXN_EACH_PRINT_NAME, stop_or_restart_one, &a);
 }
 
 int
@@ -167,6 +156,14 @@ int
 vxn_cmd_restart (struct vxn_cli *cli, int argc, char **argv, vxn_error_t *err)
 {
   return stop_or_restart (cli, argc, argv, 1, err);
+}
+
+static int
+kill_one (struct vxn_cli *cli, struct vxn_view *v, const char *what, void *data, vxn_error_t *err)
+{
+  if (!is_live (v))
+    return vxn_make_error (err, 0, "cannot kill container: %s: container %s is not running", what, v->name);
+  return vxn_view_signal (cli, v, *(const int *)data, err);
 }
 
 int
@@ -192,33 +189,9 @@ vxn_cmd_kill (struct vxn_cli *cli, int argc, char **argv, vxn_error_t *err)
         vxn_print_usage (cli, usage_kill);
         return 0;
       default:
-        return vxn_usage_error (cli, err, "%s: %s\nSee '%s kill --help'.",
-                                c == ':' ? "flag needs an argument" : "unknown flag", vxn_bad_option (argc, argv),
-                                cli->prog);
+        return vxn_usage_bad_flag (cli, c, argc, argv, err);
       }
-  if (optind >= argc)
-    return vxn_usage_error (cli, err, "\"kill\" requires at least 1 argument.\nSee '%s kill --help'.", cli->prog);
-  int failed = 0;
-  for (int i = optind; i < argc; i++)
-    {
-      struct vxn_views vs;
-      struct vxn_view *v;
-      vxn_error_t e = NULL;
-      int ret = vxn_view_lookup (cli, argv[i], &vs, &v, &e);
-      if (ret == 0 && !is_live (v))
-        ret = vxn_make_error (&e, 0, "cannot kill container: %s: container %s is not running", argv[i], v->name);
-      if (ret == 0)
-        ret = vxn_view_signal (cli, v, signo, &e);
-      if (ret == 0)
-        printf ("%s\n", argv[i]);
-      else
-        {
-          vxn_report_error (cli, &e);
-          failed = 1;
-        }
-      vxn_views_free (&vs);
-    }
-  if (failed)
-    return -1; /* each failure was reported */
-  return 0;
+  if (vxn_usage_need_args (cli, optind, argc, argv, err) < 0)
+    return -1;
+  return vxn_for_each_container (cli, optind, argc, argv, VXN_EACH_PRINT_NAME, kill_one, &signo);
 }

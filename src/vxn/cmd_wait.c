@@ -14,6 +14,30 @@
 static const char usage[] = "Usage: %1$s wait CONTAINER [CONTAINER...]\n\n"
                             "Wait until containers stop, then print their exit codes.\n";
 
+static int
+wait_one (struct vxn_cli *cli, struct vxn_view *v, const char *what, void *data, vxn_error_t *err)
+{
+  (void)cli;
+  (void)data;
+  if (!v->rt.have_state)
+    return vxn_make_error (err, 0, "container %s has not been started", what);
+  int fd = vxn_rt_monitor_pidfd (&v->rt);
+  if (fd >= 0)
+    {
+      vxn_pidfd_wait (fd, -1);
+      close (fd);
+    }
+  vxn_view_refresh (v);
+  if (v->state == VXN_VIEW_EXITED)
+    {
+      printf ("%d\n", v->exit_code);
+      return 0;
+    }
+  if (!v->rt.have_state)
+    return vxn_make_error (err, 0, "container %s was removed before its exit status could be read", what);
+  return vxn_make_error (err, 0, "container %s stopped without an exit status (its monitor was killed)", what);
+}
+
 int
 vxn_cmd_wait (struct vxn_cli *cli, int argc, char **argv, vxn_error_t *err)
 {
@@ -29,44 +53,9 @@ vxn_cmd_wait (struct vxn_cli *cli, int argc, char **argv, vxn_error_t *err)
           vxn_print_usage (cli, usage);
           return 0;
         }
-      return vxn_usage_error (cli, err, "unknown flag: %s\nSee '%s wait --help'.", vxn_bad_option (argc, argv),
-                              cli->prog);
+      return vxn_usage_bad_flag (cli, c, argc, argv, err);
     }
-  if (optind >= argc)
-    return vxn_usage_error (cli, err, "\"wait\" requires at least 1 argument.\nSee '%s wait --help'.", cli->prog);
-  int failed = 0;
-  for (int i = optind; i < argc; i++)
-    {
-      struct vxn_views vs;
-      struct vxn_view *v;
-      vxn_error_t e = NULL;
-      int ret = vxn_view_lookup (cli, argv[i], &vs, &v, &e);
-      if (ret == 0 && !v->rt.have_state)
-        ret = vxn_make_error (&e, 0, "container %s has not been started", argv[i]);
-      if (ret == 0)
-        {
-          int fd = vxn_rt_monitor_pidfd (&v->rt);
-          if (fd >= 0)
-            {
-              vxn_pidfd_wait (fd, -1);
-              close (fd);
-            }
-          vxn_view_refresh (v);
-          if (v->state == VXN_VIEW_EXITED)
-            printf ("%d\n", v->exit_code);
-          else if (!v->rt.have_state)
-            ret = vxn_make_error (&e, 0, "container %s was removed before its exit status could be read", argv[i]);
-          else
-            ret = vxn_make_error (&e, 0, "container %s stopped without an exit status (its monitor was killed)",
-                                  argv[i]);
-        }
-      fflush (stdout);
-      if (ret < 0)
-        {
-          vxn_report_error (cli, &e);
-          failed = 1;
-        }
-      vxn_views_free (&vs);
-    }
-  return failed ? -1 : 0;
+  if (vxn_usage_need_args (cli, optind, argc, argv, err) < 0)
+    return -1;
+  return vxn_for_each_container (cli, optind, argc, argv, 0, wait_one, NULL);
 }

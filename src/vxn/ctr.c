@@ -172,6 +172,7 @@ parse_record (const char *text, const char *id, struct vxn_ctr *c, vxn_error_t *
   c->nano_cpus = (int64_t)d;
   c->auto_remove = cJSON_IsTrue (cJSON_GetObjectItemCaseSensitive (o, "auto_remove"));
   c->interactive = cJSON_IsTrue (cJSON_GetObjectItemCaseSensitive (o, "interactive"));
+  c->tty = cJSON_IsTrue (cJSON_GetObjectItemCaseSensitive (o, "tty"));
   ret = 0;
 out:
   cJSON_Delete (o);
@@ -222,6 +223,7 @@ vxn_ctr_write (struct vxn_cli *cli, const struct vxn_ctr *c, vxn_error_t *err)
   cJSON_AddNumberToObject (o, "stop_timeout", (double)c->stop_timeout);
   cJSON_AddBoolToObject (o, "auto_remove", c->auto_remove);
   cJSON_AddBoolToObject (o, "interactive", c->interactive);
+  cJSON_AddBoolToObject (o, "tty", c->tty);
   cJSON_AddNumberToObject (o, "memory", (double)c->memory);
   cJSON_AddNumberToObject (o, "nano_cpus", (double)c->nano_cpus);
   cJSON_AddStringToObject (o, "hostname", c->hostname ? c->hostname : "");

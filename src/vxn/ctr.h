@@ -33,6 +33,7 @@ struct vxn_ctr
   long stop_timeout; /* seconds */
   int auto_remove;   /* --rm */
   int interactive;   /* -i: `start -a` passes stdin too */
+  int tty;           /* -t: the bundle asks for a terminal, so it runs in the foreground only */
   int64_t memory;    /* -m in bytes, 0: the runtime's default */
   int64_t nano_cpus; /* --cpus * 1e9 (the domain gets that many vCPUs, rounded up), 0: the default */
   char *hostname;

@@ -79,7 +79,7 @@ describe (struct vxn_cli *cli, const struct vxn_view *v)
       cJSON_AddStringToObject (cfg, "Hostname", r->hostname);
       cJSON_AddStringToObject (cfg, "User", r->user);
       cJSON_AddBoolToObject (cfg, "OpenStdin", r->interactive);
-      cJSON_AddBoolToObject (cfg, "Tty", 0);
+      cJSON_AddBoolToObject (cfg, "Tty", r->tty);
       cJSON_AddItemToObject (cfg, "Env", strv_json (r->env, 0));
       cJSON_AddItemToObject (cfg, "Cmd", strv_json (r->command, 0));
       cJSON_AddStringToObject (cfg, "Image", r->image);

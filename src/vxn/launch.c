@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "launch.h"
+#include "console.h"
 #include "rt.h"
 #include "vxn.h"
 #include "utils.h"
@@ -109,9 +110,10 @@ vxn_launch (struct vxn_cli *cli, struct vxn_ctr *c, const struct vxn_launch_opts
   cleanup_free char *log = xasprintf ("%s/" VXN_CTR_LOG, dir);
   cleanup_free char *state_dir = xasprintf ("%s/%s", c->runtime_root, c->id);
   cleanup_close int log_fd = -1;
-  char *create[] = { "create", "--bundle", bundle, "--pid-file", pid_file, c->id, NULL };
+  struct vxn_console con = { .listen_fd = -1, .master = -1 };
+  char *create[] = { "create", "--bundle", bundle, "--pid-file", pid_file, c->id, NULL, NULL, NULL };
   char *start[] = { "start", c->id, NULL };
-  int in = o->interactive ? 0 : -1;
+  int in = o->interactive && !o->tty ? 0 : -1; /* a terminal's input goes through its master */
   struct sigaction sa = { 0 }, old[ARRAY_SIZE (proxied)];
   sigset_t block, saved;
   vxn_error_t werr = NULL;
@@ -120,6 +122,9 @@ vxn_launch (struct vxn_cli *cli, struct vxn_ctr *c, const struct vxn_launch_opts
   char now[64];
   int ret;
   *status = 0;
+  if (o->tty && !o->foreground)
+    return vxn_make_error (err, 0, "container %s has a terminal (-t): it runs in the foreground only (start -a)",
+                           c->name);
 
   /* An earlier run's state stands in the way of `create` with the same id. */
   struct vxn_rt_state prev;
@@ -155,10 +160,24 @@ vxn_launch (struct vxn_cli *cli, struct vxn_ctr *c, const struct vxn_launch_opts
       ret = vxn_make_error (err, errno, "prctl PR_SET_CHILD_SUBREAPER");
       goto out;
     }
+  if (o->tty)
+    {
+      ret = vxn_console_listen (&con, err);
+      if (ret < 0)
+        goto out;
+      create[5] = "--console-socket";
+      create[6] = con.path;
+      create[7] = c->id;
+    }
   ret = rt (cli, c, create, in, o->foreground ? 1 : log_fd, o->foreground ? 2 : log_fd, err);
   if (ret < 0)
     {
       vxn_error_wrap (err, "create the domain");
+      goto out;
+    }
+  if (o->tty && (ret = vxn_console_receive (&con, err)) < 0)
+    {
+      rt_delete_quietly (cli, c);
       goto out;
     }
   ret = read_pid_file (pid_file, &pid, err);
@@ -193,7 +212,10 @@ vxn_launch (struct vxn_cli *cli, struct vxn_ctr *c, const struct vxn_launch_opts
   for (size_t i = 0; i < ARRAY_SIZE (proxied); i++)
     sigaction (proxied[i], o->sig_proxy ? &sa : NULL, &old[i]);
   sigprocmask (SIG_SETMASK, &saved, NULL); /* a signal that came meanwhile is forwarded now */
-  ret = reap (pid, c, status, err);
+  ret = o->tty ? vxn_console_copy (&con, o->interactive, pid, err) : 0;
+  vxn_console_clear (&con); /* the terminal's hangup, should the container still run */
+  if (ret == 0)
+    ret = reap (pid, c, status, err);
   proxy_pid = 0;
   for (size_t i = 0; i < ARRAY_SIZE (proxied); i++)
     sigaction (proxied[i], &old[i], NULL);
@@ -201,6 +223,7 @@ vxn_launch (struct vxn_cli *cli, struct vxn_ctr *c, const struct vxn_launch_opts
   return ret;
 
 out:
+  vxn_console_clear (&con);
   if (o->foreground)
     prctl (PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
   sigprocmask (SIG_SETMASK, &saved, NULL);

@@ -13,6 +13,7 @@ struct vxn_launch_opts
   int foreground;  /* wait for the exit; else the output goes to the container log and we return at once */
   int interactive; /* pass our stdin (else /dev/null) */
   int sig_proxy;   /* foreground: forward INT, TERM, HUP, QUIT, USR1, USR2 to the container */
+  int tty;         /* foreground only: the bundle asks for a terminal; its pty master is copied to and from ours */
 };
 
 /* Create and start C's runtime container (deleting the state of an earlier run first). Foreground: *STATUS gets

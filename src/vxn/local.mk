@@ -5,6 +5,7 @@ src_vxn_vxn_CFLAGS = $(AM_CFLAGS) $(STRICT_JUMP_CFLAGS) -I$(top_srcdir)/src/imag
 	$(LIBCURL_CFLAGS) $(LIBARCHIVE_CFLAGS) $(XENLIGHT_CFLAGS) $(XENTOOLLOG_CFLAGS)
 src_vxn_vxn_SOURCES = \
 	src/vxn/main.c src/vxn/vxn.h \
+	src/vxn/console.c src/vxn/console.h \
 	src/vxn/ctr.c src/vxn/ctr.h \
 	src/vxn/fmt.c src/vxn/fmt.h \
 	src/vxn/launch.c src/vxn/launch.h \

@@ -164,6 +164,22 @@ vxn_bad_option (int argc, char **argv)
   return "?";
 }
 
+int
+vxn_usage_bad_flag (struct vxn_cli *cli, int c, int argc, char **argv, vxn_error_t *err)
+{
+  return vxn_usage_error (cli, err, "%s: %s\nSee '%s %s --help'.", c == ':' ? "flag needs an argument" : "unknown flag",
+                          vxn_bad_option (argc, argv), cli->prog, argv[0]);
+}
+
+int
+vxn_usage_need_args (struct vxn_cli *cli, int first, int argc, char **argv, vxn_error_t *err)
+{
+  if (first < argc)
+    return 0;
+  return vxn_usage_error (cli, err, "\"%s\" requires at least 1 argument.\nSee '%s %s --help'.", argv[0], cli->prog,
+                          argv[0]);
+}
+
 void
 vxn_print_usage (struct vxn_cli *cli, const char *fmt)
 {

@@ -448,3 +448,29 @@ vxn_view_signal (struct vxn_cli *cli, const struct vxn_view *v, int signo, vxn_e
   char *args[] = { "kill", v->id, num, NULL };
   return vxn_view_rt (cli, v, args, err);
 }
+
+int
+vxn_for_each_container (struct vxn_cli *cli, int first, int argc, char **argv, int flags, vxn_container_fn fn,
+                        void *data)
+{
+  int failed = 0;
+  for (int i = first; i < argc; i++)
+    {
+      struct vxn_views vs;
+      struct vxn_view *v;
+      vxn_error_t e = NULL;
+      int ret = vxn_view_lookup (cli, argv[i], &vs, &v, &e);
+      if (ret == 0)
+        ret = fn (cli, v, argv[i], data, &e);
+      if (ret == 0 && (flags & VXN_EACH_PRINT_NAME))
+        printf ("%s\n", argv[i]);
+      fflush (stdout);
+      if (ret < 0)
+        {
+          vxn_report_error (cli, &e);
+          failed = 1;
+        }
+      vxn_views_free (&vs);
+    }
+  return failed ? -1 : 0;
+}

@@ -54,6 +54,19 @@ int vxn_views_find (struct vxn_views *vs, const char *what, struct vxn_view **ou
 int vxn_view_lookup (struct vxn_cli *cli, const char *what, struct vxn_views *vs, struct vxn_view **out,
                      vxn_error_t *err);
 
+/* What a verb does to one container it was given: WHAT is the argument as the user wrote it. */
+typedef int (*vxn_container_fn) (struct vxn_cli *cli, struct vxn_view *v, const char *what, void *data,
+                                 vxn_error_t *err);
+enum
+{
+  VXN_EACH_PRINT_NAME = 1, /* print WHAT when FN succeeds (rm, stop, kill: docker echoes each argument) */
+};
+/* docker's loop over ARGV[FIRST..ARGC): look each container up and call FN; a failure (of the lookup or FN) is
+   reported at once and the others still go ahead. -1 when any failed (the verb returns it with its *ERR left
+   NULL: see vxn_verb_fn), else 0. */
+int vxn_for_each_container (struct vxn_cli *cli, int first, int argc, char **argv, int flags, vxn_container_fn fn,
+                            void *data);
+
 /* Re-read the runtime state (after a stop, a wait, ...). */
 void vxn_view_refresh (struct vxn_view *v);
 

@@ -80,6 +80,12 @@ int vxn_usage_error (struct vxn_cli *cli, vxn_error_t *err, const char *fmt, ...
 /* The option getopt_long stopped at (for "unknown flag" messages), with opterr = 0. */
 const char *vxn_bad_option (int argc, char **argv);
 
+/* The usage errors of a verb (ARGV[0]) after getopt_long: C is what it returned for a bad option ("flag needs an
+   argument" for ':', else "unknown flag"); the other is the missing CONTAINER ("requires at least 1 argument") when
+   ARGV[FIRST] is past the end: 0 when it is not. */
+int vxn_usage_bad_flag (struct vxn_cli *cli, int c, int argc, char **argv, vxn_error_t *err);
+int vxn_usage_need_args (struct vxn_cli *cli, int first, int argc, char **argv, vxn_error_t *err);
+
 /* Print *ERR with the face's prefix ("vxn: ", "vdkr: ", "Error: ") and release it: for verbs that go on with
    their other arguments after one fails, as docker's do. */
 void vxn_report_error (struct vxn_cli *cli, vxn_error_t *err);

@@ -195,12 +195,12 @@ is "$rc/$(cat "$TMP/err")" "1/vdkr: 'build' is not supported" "vdkr build: exit 
 vpdmn push x 2>"$TMP/err"; rc=$?
 is "$rc/$(cat "$TMP/err")" "1/Error: 'push' is not supported" "vpdmn push: exit 1 and podman's wording"
 vdkr --help | grep -q '^  run '; ok $? "vdkr --help lists run"
-for args in "-t" "-v /tmp:/tmp" "--cpuset-cpus 0" "--cpus 0" "--network bridge" "--bogus" "-p 80:80" "-m lots" "--pull sometimes" \
+for args in "-d -t" "-v /tmp:/tmp" "--cpuset-cpus 0" "--cpus 0" "--network bridge" "--bogus" "-p 80:80" "-m lots" "--pull sometimes" \
   "--name bad/name" "-w relative"; do
   vxn run --rm $args "$IMGR" true >/dev/null 2>"$TMP/err"; rc=$?
   is "$rc" 125 "run $args: exit 125 ($(head -1 "$TMP/err"))"
 done
-is "$(vxn run -t "$IMGR" true 2>&1)" "vxn: -t is not supported yet" "-t says it is not supported yet"
+like "$(vxn run -d -t "$IMGR" true 2>&1)" "^vxn: -d and -t together are not supported yet" "-d -t says it is not supported yet"
 vxn run --pull never --rm 127.0.0.1:$PORT/absent:latest true 2>"$TMP/err"; rc=$?
 is "$rc" 125 "--pull never with an absent image: 125"
 vxn run --name dup -d "$IMGR" sh -c 'exit 0' >/dev/null && vxn run --name dup "$IMGR" true 2>"$TMP/err"; rc=$?

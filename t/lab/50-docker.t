@@ -31,7 +31,7 @@ like "$out" "33 90" "... of the caller's size"
 # docker stop of an entrypoint that ignores SIGTERM: SIGKILL after the timeout, 137.
 $RUN -d --name s1 vxn-test sh -c 'trap "" TERM; echo ready; while :; do sleep 1; done' >/dev/null
 ok $? "docker run -d"
-timeout 180 $DOCKER logs -f s1 2>&1 | grep -m1 -q ready; ok $? "docker logs -f shows its output"
+wait_line ready 180 $DOCKER logs -f s1; ok $? "docker logs -f shows its output"
 $DOCKER stop -t 2 s1 >/dev/null; ok $? "docker stop -t 2"
 is "$($DOCKER inspect -f '{{.State.ExitCode}}' s1)" 137 "an entrypoint ignoring SIGTERM is killed: 137"
 like "$($DOCKER logs s1 2>&1)" "ready" "docker logs after exit"
@@ -39,7 +39,7 @@ $DOCKER rm s1 >/dev/null; ok $? "docker rm"
 
 # pause and unpause.
 $RUN -d --name s2 vxn-test sh -c 'echo ready; exec sleep 1000' >/dev/null
-timeout 180 $DOCKER logs -f s2 2>&1 | grep -m1 -q ready; ok $? "s2 runs"
+wait_line ready 180 $DOCKER logs -f s2; ok $? "s2 runs"
 $DOCKER pause s2 >/dev/null; ok $? "docker pause"
 is "$($DOCKER inspect -f '{{.State.Status}}' s2)" "paused" "docker says paused"
 is "$("$RUNTIME" --root "$DROOT" state "$($DOCKER inspect -f '{{.Id}}' s2)" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')" \

@@ -32,7 +32,7 @@ like "$out" "31 77" "... of the caller's size"
 
 $RUN -d --name p1 "$IMG" sh -c 'trap "" TERM; echo ready; while :; do sleep 1; done' >/dev/null
 ok $? "podman run -d"
-timeout 180 $P logs -f p1 2>&1 | grep -m1 -q ready; ok $? "podman logs -f"
+wait_line ready 180 $P logs -f p1; ok $? "podman logs -f"
 $P stop -t 2 p1 >/dev/null; ok $? "podman stop -t 2"
 is "$($P inspect -f '{{.State.ExitCode}}' p1)" 137 "SIGTERM ignored: killed after the timeout, 137"
 $P rm p1 >/dev/null; ok $? "podman rm"

@@ -72,3 +72,19 @@ assert_clean () { # assert_clean DESCRIPTION [ROOT...]
   for r in "$@"; do [ -d "$r" ] && left="$left$(ls -A "$r")"; done
   is "$left" "" "$what: runtime root holds nothing"
 }
+
+# Succeed as soon as a line of a follower's output (`docker logs -f ...`, which never ends by itself) contains TEXT;
+# fail when it ends or TIMEOUT passes first. The follower is stopped either way: a `| grep -m1` would leave it
+# running until its next write, i.e. until the timeout when the container prints nothing more.
+wait_line () { # wait_line TEXT TIMEOUT COMMAND...
+  local text=$1 t=$2 line fd pid found=1
+  shift 2
+  exec {fd}< <(exec timeout "$t" "$@" 2>&1)
+  pid=$!
+  while IFS= read -r -u "$fd" line; do
+    [[ $line == *"$text"* ]] && { found=0; break; }
+  done
+  kill "$pid" 2>/dev/null # timeout passes the TERM on to the follower
+  exec {fd}<&-
+  return $found
+}
