@@ -113,7 +113,7 @@ set_capabilities (const struct vxn_guest_spec *spec, int last_cap, char *err, si
 int
 vxn_apply_process_credentials (const struct vxn_guest_spec *spec, char *err, size_t errlen)
 {
-  int last_cap = (int) cap_max_bits () - 1;
+  int last_cap = (int)cap_max_bits () - 1;
   if (spec->have_oom_score_adj && write_oom_score_adj (spec->oom_score_adj, err, errlen) < 0)
     return -1;
   for (size_t i = 0; i < spec->n_rlimits; i++)
@@ -122,7 +122,7 @@ vxn_apply_process_credentials (const struct vxn_guest_spec *spec, char *err, siz
       struct rlimit rl = { .rlim_cur = l->soft, .rlim_max = l->hard };
       if (setrlimit (l->resource, &rl) < 0)
         return fail (err, errlen, "setrlimit %s (soft %llu, hard %llu): %s", vxn_rlimit_name (l->resource),
-                     (unsigned long long) l->soft, (unsigned long long) l->hard, strerror (errno));
+                     (unsigned long long)l->soft, (unsigned long long)l->hard, strerror (errno));
     }
   if (spec->have_umask)
     umask (spec->umask);
@@ -131,9 +131,9 @@ vxn_apply_process_credentials (const struct vxn_guest_spec *spec, char *err, siz
   if (setgroups (spec->n_additional_gids, spec->additional_gids) < 0)
     return fail (err, errlen, "setgroups: %s", strerror (errno));
   if (setresgid (spec->gid, spec->gid, spec->gid) < 0)
-    return fail (err, errlen, "setgid %lu: %s", (unsigned long) spec->gid, strerror (errno));
+    return fail (err, errlen, "setgid %lu: %s", (unsigned long)spec->gid, strerror (errno));
   if (setresuid (spec->uid, spec->uid, spec->uid) < 0)
-    return fail (err, errlen, "setuid %lu: %s", (unsigned long) spec->uid, strerror (errno));
+    return fail (err, errlen, "setuid %lu: %s", (unsigned long)spec->uid, strerror (errno));
   if (spec->have_caps && set_capabilities (spec, last_cap, err, errlen) < 0)
     return -1;
   if (spec->no_new_privs && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)

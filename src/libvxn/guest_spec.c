@@ -124,8 +124,7 @@ encode_process (struct buf *b, const struct vxn_guest_spec *spec)
   if (spec->have_caps)
     {
       const uint64_t *c = spec->caps;
-      snprintf (s, sizeof s, "%" PRIx64 " %" PRIx64 " %" PRIx64 " %" PRIx64 " %" PRIx64, c[0], c[1], c[2], c[3],
-                c[4]);
+      snprintf (s, sizeof s, "%" PRIx64 " %" PRIx64 " %" PRIx64 " %" PRIx64 " %" PRIx64, c[0], c[1], c[2], c[3], c[4]);
       r = buf_put (b, 'K', s);
     }
   for (size_t i = 0; i < spec->n_rlimits && r == 0; i++)
@@ -158,8 +157,10 @@ parse_u64 (const char *s, int base, uint64_t max, uint64_t *out)
   const char *p = s;
   for (;; p++)
     {
-      unsigned d = *p >= '0' && *p <= '9' ? (unsigned) (*p - '0') : *p >= 'a' && *p <= 'f' ? (unsigned) (*p - 'a' + 10) : 99;
-      if (d >= (unsigned) base)
+      unsigned d = *p >= '0' && *p <= '9'   ? (unsigned)(*p - '0')
+                   : *p >= 'a' && *p <= 'f' ? (unsigned)(*p - 'a' + 10)
+                                            : 99;
+      if (d >= (unsigned)base)
         break;
       if (d > max || v > (max - d) / base)
         return NULL;
@@ -177,7 +178,7 @@ decode_process (char tag, const char *v, struct vxn_guest_spec *spec, char *seen
 {
   uint64_t n[5];
   const char *p = v;
-  if (strchr ("KNUJ", tag) && seen[(unsigned char) tag]++)
+  if (strchr ("KNUJ", tag) && seen[(unsigned char)tag]++)
     return fail (errbuf, errlen, "record `%c` appears twice", tag);
   switch (tag)
     {
@@ -197,7 +198,7 @@ decode_process (char tag, const char *v, struct vxn_guest_spec *spec, char *seen
             || (p = parse_u64 (p, 10, UINT64_MAX, &n[1])) == NULL || *p++ != ' '
             || (p = parse_u64 (p, 10, UINT64_MAX, &n[2])) == NULL || *p != '\0')
           return fail (errbuf, errlen, "record `L` must be `<resource> <soft> <hard>`");
-        l.resource = (int) n[0];
+        l.resource = (int)n[0];
         if (vxn_rlimit_name (l.resource) == NULL)
           return fail (errbuf, errlen, "record `L`: unknown resource %d", l.resource);
         l.soft = n[1];
@@ -228,7 +229,7 @@ decode_process (char tag, const char *v, struct vxn_guest_spec *spec, char *seen
     case 'J':
       if ((p = parse_u64 (v + (*v == '-'), 10, 1000, &n[0])) == NULL || *p != '\0' || (*v == '-' && n[0] == 0))
         return fail (errbuf, errlen, "record `J` must be a number from -1000 to 1000");
-      spec->oom_score_adj = *v == '-' ? -(int) n[0] : (int) n[0];
+      spec->oom_score_adj = *v == '-' ? -(int)n[0] : (int)n[0];
       spec->have_oom_score_adj = 1;
       return 1;
     default:
@@ -425,7 +426,7 @@ vxn_guest_spec_decode (const char *buf, size_t len, struct vxn_guest_spec *spec,
             if (mine > 0)
               break;
             vxn_guest_spec_free (spec);
-            return mine < 0 ? -1 : fail (errbuf, errlen, "unknown record tag 0x%02x", (unsigned char) tag);
+            return mine < 0 ? -1 : fail (errbuf, errlen, "unknown record tag 0x%02x", (unsigned char)tag);
           }
         }
     }

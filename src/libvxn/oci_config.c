@@ -162,9 +162,11 @@ capability_number (const char *name, cap_value_t *out)
 static int
 parse_capabilities (const cJSON *process, struct vxn_guest_spec *p, vxn_error_t *err)
 {
-  static const char *const sets[VXN_CAPS_N_SETS]
-      = { [VXN_CAPS_BOUNDING] = "bounding", [VXN_CAPS_EFFECTIVE] = "effective", [VXN_CAPS_INHERITABLE] = "inheritable",
-          [VXN_CAPS_PERMITTED] = "permitted", [VXN_CAPS_AMBIENT] = "ambient" };
+  static const char *const sets[VXN_CAPS_N_SETS] = { [VXN_CAPS_BOUNDING] = "bounding",
+                                                     [VXN_CAPS_EFFECTIVE] = "effective",
+                                                     [VXN_CAPS_INHERITABLE] = "inheritable",
+                                                     [VXN_CAPS_PERMITTED] = "permitted",
+                                                     [VXN_CAPS_AMBIENT] = "ambient" };
   const cJSON *caps = cJSON_GetObjectItemCaseSensitive (process, "capabilities"), *list, *it;
   if (caps == NULL || cJSON_IsNull (caps))
     return 0;
@@ -178,8 +180,7 @@ parse_capabilities (const cJSON *process, struct vxn_guest_spec *p, vxn_error_t 
       if (list == NULL || cJSON_IsNull (list))
         continue;
       if (!cJSON_IsArray (list))
-        return vxn_make_error (err, 0, "config.json: `process.capabilities.%s` must be an array of strings",
-                               sets[s]);
+        return vxn_make_error (err, 0, "config.json: `process.capabilities.%s` must be an array of strings", sets[s]);
       cJSON_ArrayForEach (it, list)
       {
         cap_value_t c;
@@ -204,11 +205,11 @@ get_limit (const cJSON *rl, const char *key, size_t i, uint64_t *out, vxn_error_
   double d = cJSON_IsNumber (v) ? v->valuedouble : -1;
   if (d == 18446744073709551616.0)
     *out = UINT64_MAX;
-  else if (d >= 0 && d < 18446744073709551616.0 && d == (double) (uint64_t) d)
-    *out = (uint64_t) d;
+  else if (d >= 0 && d < 18446744073709551616.0 && d == (double)(uint64_t)d)
+    *out = (uint64_t)d;
   else
-    return vxn_make_error (err, 0, "config.json: `process.rlimits[%zu].%s` must be a whole number from 0 to 2^64-1",
-                           i, key);
+    return vxn_make_error (err, 0, "config.json: `process.rlimits[%zu].%s` must be a whole number from 0 to 2^64-1", i,
+                           key);
   return 0;
 }
 
@@ -255,7 +256,8 @@ note_ignored (const cJSON *obj, const char *key, const char *where, int want_obj
   if (v == NULL || cJSON_IsNull (v))
     return 0;
   if (want_object ? !cJSON_IsObject (v) : !cJSON_IsString (v))
-    return vxn_make_error (err, 0, "config.json: `%s%s` must be %s", where, key, want_object ? "an object" : "a string");
+    return vxn_make_error (err, 0, "config.json: `%s%s` must be %s", where, key,
+                           want_object ? "an object" : "a string");
   if (!want_object && v->valuestring[0] == '\0')
     return 0;
   char *s = *ignored ? xasprintf ("%s, `%s%s`", *ignored, where, key) : xasprintf ("`%s%s`", where, key);
@@ -276,9 +278,9 @@ parse_process_security (const cJSON *root, struct vxn_oci_config *cfg, vxn_error
   if ((v = cJSON_GetObjectItemCaseSensitive (process, "oomScoreAdj")) && !cJSON_IsNull (v))
     {
       if (!cJSON_IsNumber (v) || v->valuedouble < -1000 || v->valuedouble > 1000
-          || v->valuedouble != (double) (int) v->valuedouble)
+          || v->valuedouble != (double)(int)v->valuedouble)
         return vxn_make_error (err, 0, "config.json: `process.oomScoreAdj` must be a whole number from -1000 to 1000");
-      p->oom_score_adj = (int) v->valuedouble;
+      p->oom_score_adj = (int)v->valuedouble;
       p->have_oom_score_adj = 1;
     }
   if (note_ignored (process, "apparmorProfile", "process.", 0, &cfg->ignored, err) < 0

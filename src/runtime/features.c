@@ -30,7 +30,7 @@ vxn_cmd_features (struct vxn_global *g, int argc, char **argv, vxn_error_t *err)
     {
       char *name = cap_to_name (c);
       for (char *p = name; p && *p; p++)
-        *p = toupper ((unsigned char) *p);
+        *p = toupper ((unsigned char)*p);
       printf ("%s\"%s\"", c ? ", " : "", name ? name : "");
       cap_free (name);
     }

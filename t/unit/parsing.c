@@ -243,8 +243,8 @@ test_tuning (void)
 }
 
 /* process.capabilities, rlimits, noNewPrivileges, user.umask, oomScoreAdj, and the ignored security fields. */
-#define CFG_WITH(process_extra, top_extra)                                                                            \
-  "{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"a\"],\"cwd\":\"/\"" process_extra "},"                          \
+#define CFG_WITH(process_extra, top_extra)                                                                             \
+  "{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"a\"],\"cwd\":\"/\"" process_extra "},"                           \
   "\"root\":{\"path\":\"r\"}" top_extra "}"
 
 static void
