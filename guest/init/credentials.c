@@ -13,6 +13,7 @@
 #include <grp.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
@@ -51,6 +52,32 @@ write_oom_score_adj (int value, char *err, size_t errlen)
     }
   close (fd);
   return 0;
+}
+
+/* The guest kernel caps RLIMIT_NOFILE at fs.nr_open (1048576 by default), while a systemd host has it at the
+   maximum: a limit valid there (podman passes the caller's own) would fail here. The kernel belongs to this one
+   container, so nr_open is raised to the requested hard limit; when even that fails, setrlimit says why. */
+static void
+raise_nr_open (uint64_t hard)
+{
+  char buf[32];
+  int fd = open ("/proc/sys/fs/nr_open", O_RDWR | O_CLOEXEC);
+  if (fd < 0)
+    return;
+  ssize_t n = read (fd, buf, sizeof buf - 1);
+  if (n > 0)
+    {
+      buf[n] = '\0';
+      if (hard > strtoull (buf, NULL, 10))
+        {
+          n = snprintf (buf, sizeof buf, "%llu", (unsigned long long)hard);
+          if (lseek (fd, 0, SEEK_SET) == 0 && write (fd, buf, n) != n)
+            {
+              /* setrlimit reports the failure */
+            }
+        }
+    }
+  close (fd);
 }
 
 /* Bounding set first, while we still have CAP_SETPCAP; then keep the permitted set across setresuid. */
@@ -120,6 +147,8 @@ vxn_apply_process_credentials (const struct vxn_guest_spec *spec, char *err, siz
     {
       const struct vxn_rlimit *l = &spec->rlimits[i];
       struct rlimit rl = { .rlim_cur = l->soft, .rlim_max = l->hard };
+      if (l->resource == RLIMIT_NOFILE && l->hard != RLIM_INFINITY)
+        raise_nr_open (l->hard);
       if (setrlimit (l->resource, &rl) < 0)
         return fail (err, errlen, "setrlimit %s (soft %llu, hard %llu): %s", vxn_rlimit_name (l->resource),
                      (unsigned long long)l->soft, (unsigned long long)l->hard, strerror (errno));

@@ -10,7 +10,7 @@ R () { "$RUNTIME" --root "$ROOT" "$@"; }
 
 PROBE='for k in CapInh CapPrm CapEff CapBnd CapAmb NoNewPrivs; do grep "^$k:" /proc/self/status; done | tr -s "\t" " "
 echo "umask $(umask)"; echo "ids $(id -u) $(id -g) $(id -G)"; echo "oom $(cat /proc/self/oom_score_adj)"
-grep -E "^Max (open files|core file size)" /proc/self/limits | tr -s " "'
+grep -E "^Max (open files|core file size)" /proc/self/limits | tr -s " " | sed "s/ $//"'
 
 # variant DIR PROCESS-KEYS TOP-KEYS: the base bundle's config.json running $PROBE, with these keys merged into
 # "process" and into the top level (JSON objects).
@@ -71,8 +71,10 @@ assert_clean "p1" "$ROOT"
 variant "$TMP/b2" '{"capabilities":{"bounding":["CAP_CHOWN","CAP_KILL","CAP_NET_BIND_SERVICE"],
   "effective":["CAP_KILL","CAP_NET_BIND_SERVICE"],"permitted":["CAP_KILL","CAP_NET_BIND_SERVICE"],
   "inheritable":["CAP_KILL","CAP_NET_BIND_SERVICE"],"ambient":["CAP_NET_BIND_SERVICE","CAP_CHOWN"]},
-  "user":{"uid":1000,"gid":1000,"additionalGids":[10,20]}}' '{}'
+  "user":{"uid":1000,"gid":1000,"additionalGids":[10,20]},
+  "rlimits":[{"type":"RLIMIT_NOFILE","soft":2000000,"hard":2000000}]}' '{}'
 run_bundle p2 "$TMP/b2"; ok $? "uid 1000 with ambient capabilities runs"
+is "$(got 'Max open files' p2)" "2000000 2000000 files" "p2: RLIMIT_NOFILE above the guest's default nr_open"
 is "$(got ids p2)" "1000 1000 1000 10 20" "p2: uid 1000, gid 1000, groups 1000 10 20"
 is "$(got CapBnd: p2)" 0000000000000421 "p2: bounding set"
 is "$(got CapInh: p2)" 0000000000000420 "p2: inheritable KILL, NET_BIND_SERVICE"
@@ -98,8 +100,8 @@ like "$(cat "$TMP/err")" "process.capabilities.bounding\[1\].*CAP_BOGUS" "... na
 variant "$TMP/b5" '{"rlimits":[{"type":"RLIMIT_BOGUS","soft":1,"hard":1}]}' '{}'
 R create --bundle "$TMP/b5" p5 </dev/null >/dev/null 2>"$TMP/err"; [ $? -ne 0 ]; ok $? "an unknown rlimit type is refused"
 like "$(cat "$TMP/err")" "process.rlimits\[0\].type.*RLIMIT_BOGUS" "... naming the field and the type"
-variant "$TMP/b6" '{"rlimits":[{"type":"RLIMIT_NOFILE","soft":1024,"hard":1073741824}]}' '{}'
-run_bundle p6 "$TMP/b6"; ok $? "a container whose RLIMIT_NOFILE is above the guest's nr_open is run"
+variant "$TMP/b6" '{"rlimits":[{"type":"RLIMIT_NOFILE","soft":1024,"hard":4294967296}]}' '{}'
+run_bundle p6 "$TMP/b6"; ok $? "a container whose RLIMIT_NOFILE is above the kernel's maximum is run"
 is "$(cat "$TMP/p6.out")" "" "p6: its entrypoint never ran"
 like "$(cat "$TMP/p6.err")" "vxn-init: setrlimit RLIMIT_NOFILE .*Operation not permitted" "p6: the reason is on its stderr"
 like "$(R features)" '"CAP_NET_BIND_SERVICE"' "features lists the capabilities"
