@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,15 +20,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int
-fail (char *err, size_t errlen, const char *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  vsnprintf (err, errlen, fmt, ap);
-  va_end (ap);
-  return -1;
-}
+/* Every function here has err and errlen: a failure writes its reason there and returns -1. */
+#define fail(err, errlen, ...) (snprintf ((err), (errlen), __VA_ARGS__), -1)
 
 static int
 has (uint64_t set, int cap)

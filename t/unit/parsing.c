@@ -78,6 +78,26 @@ test_signals (void)
   is_str (vxn_signal_name (SIGWINCH), "WINCH", "names back");
 }
 
+/* Each config.json must be refused with a message containing its `expect`. */
+struct bad_cfg
+{
+  const char *json, *expect;
+};
+
+static void
+check_refused (const char *what, const struct bad_cfg *bad, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    {
+      struct vxn_oci_config cfg;
+      char *msg = NULL;
+      int r = parse_cfg (bad[i].json, &cfg, &msg);
+      ok (r < 0 && msg && strstr (msg, bad[i].expect), "%s %zu refused with `%s` (%s)", what, i, bad[i].expect,
+          msg ? msg : "accepted");
+      free (msg);
+    }
+}
+
 #define BASE_PROCESS "\"process\":{\"args\":[\"/bin/echo\",\"hello  world\"],\"cwd\":\"/\",\"env\":[\"PATH=/bin\"]}"
 
 static void
@@ -100,10 +120,7 @@ test_config (void)
   ok (cfg.memory_limit == 268435456, "memory limit");
   vxn_oci_config_free (&cfg);
 
-  static const struct
-  {
-    const char *json, *expect;
-  } bad[] = {
+  static const struct bad_cfg bad[] = {
     { "not json", "invalid JSON" },
     { "[]", "top level" },
     { "{\"process\":{}}", "ociVersion" },
@@ -132,13 +149,7 @@ test_config (void)
     { "{\"ociVersion\":\"1.0.2\"," BASE_PROCESS ",\"root\":{\"path\":\"r\"},\"annotations\":{\"a\":1}}",
       "annotation `a`" },
   };
-  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-    {
-      int r = parse_cfg (bad[i].json, &cfg, &msg);
-      ok (r < 0 && msg && strstr (msg, bad[i].expect), "bad config %zu refused with `%s` (%s)", i, bad[i].expect,
-          msg ? msg : "accepted");
-      free (msg);
-    }
+  check_refused ("bad config", bad, sizeof bad / sizeof bad[0]);
 }
 
 static void
@@ -292,10 +303,7 @@ test_config_credentials (void)
       "an empty capabilities object means no capabilities at all");
   vxn_oci_config_free (&cfg);
 
-  static const struct
-  {
-    const char *json, *expect;
-  } bad[] = {
+  static const struct bad_cfg bad[] = {
     { CFG_WITH (",\"capabilities\":[]", ""), "`process.capabilities` must be an object" },
     { CFG_WITH (",\"capabilities\":{\"bounding\":\"CAP_KILL\"}", ""), "`process.capabilities.bounding` must be" },
     { CFG_WITH (",\"capabilities\":{\"effective\":[1]}", ""), "`process.capabilities.effective[0]`" },
@@ -334,13 +342,7 @@ test_config_credentials (void)
     { CFG_WITH (",\"selinuxLabel\":{}", ""), "`process.selinuxLabel` must be a string" },
     { CFG_WITH ("", ",\"linux\":{\"seccomp\":\"x\"}"), "`linux.seccomp` must be an object" },
   };
-  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-    {
-      int r = parse_cfg (bad[i].json, &cfg, &msg);
-      ok (r < 0 && msg && strstr (msg, bad[i].expect), "bad credentials %zu refused with `%s` (%s)", i, bad[i].expect,
-          msg ? msg : "accepted");
-      free (msg);
-    }
+  check_refused ("bad credentials", bad, sizeof bad / sizeof bad[0]);
 }
 
 /* Records K, L, N, U, J of the guest spec. */
