@@ -14,13 +14,14 @@ guest_vxn_init_SOURCES = \
 	guest/init/vchan_io.c \
 	guest/init/spec.c \
 	guest/init/entrypoint.c \
+	guest/init/credentials.c guest/init/credentials.h \
 	guest/init/pump.c \
 	guest/init/exec.c \
 	guest/init/parse.c guest/init/parse.h \
 	src/libvxn/guest_spec.c src/libvxn/guest_spec.h src/libvxn/proto.h
 guest_vxn_init_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS) $(XENVCHAN_CFLAGS) $(XENTOOLLOG_CFLAGS)
 guest_vxn_init_LDFLAGS = -static
-guest_vxn_init_LDADD = $(XEN_STATIC_LIBS)
+guest_vxn_init_LDADD = $(XEN_STATIC_LIBS) $(GUEST_CAP_LIBS)
 
 # The kernel is configure's choice (--with-kernel, default: newest in /boot). Its image is a prerequisite, so a
 # reconfigure for another kernel rebuilds both files; with no kernel at all the recipe explains what is missing.

@@ -12,6 +12,7 @@
    The process is never run through a shell: args[0] is looked up in the container's PATH (from its own
    environment, not ours) and executed directly, so images without /bin/sh work. */
 #include "vxn-init.h"
+#include "credentials.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -216,12 +217,9 @@ child (const struct vxn_guest_spec *spec, struct child_io io, int is_entrypoint)
                 strerror (errno));
   char **env = env_with_home (spec->env, spec->n_env, spec->uid);
 
-  if (setgroups (spec->n_additional_gids, spec->additional_gids) < 0)
-    child_fail (VXN_EXIT_INIT_FAILED, "setgroups: %s", strerror (errno));
-  if (setresgid (spec->gid, spec->gid, spec->gid) < 0)
-    child_fail (VXN_EXIT_INIT_FAILED, "setgid %lu: %s", (unsigned long)spec->gid, strerror (errno));
-  if (setresuid (spec->uid, spec->uid, spec->uid) < 0)
-    child_fail (VXN_EXIT_INIT_FAILED, "setuid %lu: %s", (unsigned long)spec->uid, strerror (errno));
+  char why[512];
+  if (vxn_apply_process_credentials (spec, why, sizeof why) < 0)
+    child_fail (VXN_EXIT_INIT_FAILED, "%s", why);
 
   exec_failed (spec->args[0], exec_search (spec->args[0], spec->args, env, vxn_env_path (env)));
 }

@@ -1,10 +1,12 @@
 #include "guest_spec.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 static int
 fail (char *errbuf, size_t errlen, const char *fmt, ...)
@@ -49,6 +51,192 @@ buf_put_num (struct buf *b, char tag, unsigned long v)
   return buf_put (b, tag, s);
 }
 
+/* ---- Process credentials and limits: records K, L, N, U, J (docs/design.md), applied by
+   guest/init/credentials.c. Kept apart from the records above. ---- */
+
+static const struct
+{
+  const char *name;
+  int resource;
+} rlimit_names[] = {
+  { "RLIMIT_AS", RLIMIT_AS },
+  { "RLIMIT_CORE", RLIMIT_CORE },
+  { "RLIMIT_CPU", RLIMIT_CPU },
+  { "RLIMIT_DATA", RLIMIT_DATA },
+  { "RLIMIT_FSIZE", RLIMIT_FSIZE },
+  { "RLIMIT_LOCKS", RLIMIT_LOCKS },
+  { "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK },
+  { "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE },
+  { "RLIMIT_NICE", RLIMIT_NICE },
+  { "RLIMIT_NOFILE", RLIMIT_NOFILE },
+  { "RLIMIT_NPROC", RLIMIT_NPROC },
+  { "RLIMIT_RSS", RLIMIT_RSS },
+  { "RLIMIT_RTPRIO", RLIMIT_RTPRIO },
+  { "RLIMIT_RTTIME", RLIMIT_RTTIME },
+  { "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING },
+  { "RLIMIT_STACK", RLIMIT_STACK },
+};
+
+int
+vxn_rlimit_number (const char *name)
+{
+  for (size_t i = 0; i < sizeof rlimit_names / sizeof rlimit_names[0]; i++)
+    if (strcmp (rlimit_names[i].name, name) == 0)
+      return rlimit_names[i].resource;
+  return -1;
+}
+
+const char *
+vxn_rlimit_name (int resource)
+{
+  for (size_t i = 0; i < sizeof rlimit_names / sizeof rlimit_names[0]; i++)
+    if (rlimit_names[i].resource == resource)
+      return rlimit_names[i].name;
+  return NULL;
+}
+
+static int
+check_process (const struct vxn_guest_spec *spec, char *errbuf, size_t errlen)
+{
+  for (size_t i = 0; i < spec->n_rlimits; i++)
+    {
+      const struct vxn_rlimit *l = &spec->rlimits[i];
+      if (vxn_rlimit_name (l->resource) == NULL)
+        return fail (errbuf, errlen, "rlimit resource %d is out of range", l->resource);
+      if (l->soft > l->hard)
+        return fail (errbuf, errlen, "rlimit %d: the soft limit exceeds the hard limit", l->resource);
+      for (size_t j = 0; j < i; j++)
+        if (spec->rlimits[j].resource == l->resource)
+          return fail (errbuf, errlen, "rlimit %d is given twice", l->resource);
+    }
+  if (spec->have_umask && spec->umask > 0777)
+    return fail (errbuf, errlen, "umask %o is out of range", spec->umask);
+  if (spec->have_oom_score_adj && (spec->oom_score_adj < -1000 || spec->oom_score_adj > 1000))
+    return fail (errbuf, errlen, "oom_score_adj %d is out of range", spec->oom_score_adj);
+  return 0;
+}
+
+static int
+encode_process (struct buf *b, const struct vxn_guest_spec *spec)
+{
+  char s[128];
+  int r = 0;
+  if (spec->have_caps)
+    {
+      const uint64_t *c = spec->caps;
+      snprintf (s, sizeof s, "%" PRIx64 " %" PRIx64 " %" PRIx64 " %" PRIx64 " %" PRIx64, c[0], c[1], c[2], c[3], c[4]);
+      r = buf_put (b, 'K', s);
+    }
+  for (size_t i = 0; i < spec->n_rlimits && r == 0; i++)
+    {
+      const struct vxn_rlimit *l = &spec->rlimits[i];
+      snprintf (s, sizeof s, "%d %" PRIu64 " %" PRIu64, l->resource, l->soft, l->hard);
+      r = buf_put (b, 'L', s);
+    }
+  if (r == 0 && spec->no_new_privs)
+    r = buf_put (b, 'N', "1");
+  if (r == 0 && spec->have_umask)
+    {
+      snprintf (s, sizeof s, "%04o", spec->umask);
+      r = buf_put (b, 'U', s);
+    }
+  if (r == 0 && spec->have_oom_score_adj)
+    {
+      snprintf (s, sizeof s, "%d", spec->oom_score_adj);
+      r = buf_put (b, 'J', s);
+    }
+  return r;
+}
+
+/* Strict unsigned numbers: digits of the base only, no sign, no leading zero (decimal), within max. Returns the
+   position after the number, or NULL. */
+static const char *
+parse_u64 (const char *s, int base, uint64_t max, uint64_t *out)
+{
+  uint64_t v = 0;
+  const char *p = s;
+  for (;; p++)
+    {
+      unsigned d = *p >= '0' && *p <= '9'   ? (unsigned)(*p - '0')
+                   : *p >= 'a' && *p <= 'f' ? (unsigned)(*p - 'a' + 10)
+                                            : 99;
+      if (d >= (unsigned)base)
+        break;
+      if (d > max || v > (max - d) / base)
+        return NULL;
+      v = v * base + d;
+    }
+  if (p == s || (base == 10 && *s == '0' && p - s > 1))
+    return NULL;
+  *out = v;
+  return p;
+}
+
+/* 1: a record of this block, decoded; 0: not one of ours; -1: malformed (message in errbuf). */
+static int
+decode_process (char tag, const char *v, struct vxn_guest_spec *spec, char *seen, char *errbuf, size_t errlen)
+{
+  uint64_t n[5];
+  const char *p = v;
+  if (strchr ("KNUJ", tag) && seen[(unsigned char)tag]++)
+    return fail (errbuf, errlen, "record `%c` appears twice", tag);
+  switch (tag)
+    {
+    case 'K':
+      for (int i = 0; i < VXN_CAPS_N_SETS; i++)
+        if ((i > 0 && *p++ != ' ') || (p = parse_u64 (p, 16, UINT64_MAX, &n[i])) == NULL)
+          return fail (errbuf, errlen, "record `K` must be five hexadecimal capability masks");
+      if (*p != '\0')
+        return fail (errbuf, errlen, "record `K` must be five hexadecimal capability masks");
+      memcpy (spec->caps, n, sizeof spec->caps);
+      spec->have_caps = 1;
+      return 1;
+    case 'L':
+      {
+        struct vxn_rlimit l;
+        if ((p = parse_u64 (p, 10, RLIMIT_NLIMITS - 1, &n[0])) == NULL || *p++ != ' '
+            || (p = parse_u64 (p, 10, UINT64_MAX, &n[1])) == NULL || *p++ != ' '
+            || (p = parse_u64 (p, 10, UINT64_MAX, &n[2])) == NULL || *p != '\0')
+          return fail (errbuf, errlen, "record `L` must be `<resource> <soft> <hard>`");
+        l.resource = (int)n[0];
+        if (vxn_rlimit_name (l.resource) == NULL)
+          return fail (errbuf, errlen, "record `L`: unknown resource %d", l.resource);
+        l.soft = n[1];
+        l.hard = n[2];
+        if (l.soft > l.hard)
+          return fail (errbuf, errlen, "record `L`: the soft limit exceeds the hard limit");
+        for (size_t i = 0; i < spec->n_rlimits; i++)
+          if (spec->rlimits[i].resource == l.resource)
+            return fail (errbuf, errlen, "record `L`: resource %d appears twice", l.resource);
+        struct vxn_rlimit *a = realloc (spec->rlimits, (spec->n_rlimits + 1) * sizeof *a);
+        if (a == NULL)
+          return fail (errbuf, errlen, "out of memory");
+        a[spec->n_rlimits++] = l;
+        spec->rlimits = a;
+        return 1;
+      }
+    case 'N':
+      if (strcmp (v, "1") != 0)
+        return fail (errbuf, errlen, "record `N` must be 1");
+      spec->no_new_privs = 1;
+      return 1;
+    case 'U':
+      if (strlen (v) != 4 || (p = parse_u64 (v, 8, 0777, &n[0])) == NULL || *p != '\0')
+        return fail (errbuf, errlen, "record `U` must be four octal digits, at most 0777");
+      spec->umask = n[0];
+      spec->have_umask = 1;
+      return 1;
+    case 'J':
+      if ((p = parse_u64 (v + (*v == '-'), 10, 1000, &n[0])) == NULL || *p != '\0' || (*v == '-' && n[0] == 0))
+        return fail (errbuf, errlen, "record `J` must be a number from -1000 to 1000");
+      spec->oom_score_adj = *v == '-' ? -(int)n[0] : (int)n[0];
+      spec->have_oom_score_adj = 1;
+      return 1;
+    default:
+      return 0;
+    }
+}
+
 int
 vxn_guest_spec_encode (const struct vxn_guest_spec *spec, char **out, size_t *out_len, char *errbuf, size_t errlen)
 {
@@ -58,6 +246,8 @@ vxn_guest_spec_encode (const struct vxn_guest_spec *spec, char **out, size_t *ou
     return fail (errbuf, errlen, "process.args is empty");
   if (spec->cwd == NULL || spec->cwd[0] != '/')
     return fail (errbuf, errlen, "process.cwd must be an absolute path");
+  if (check_process (spec, errbuf, errlen) < 0)
+    return -1;
   for (size_t i = 0; i < spec->n_args && r == 0; i++)
     r = buf_put (&b, 'a', spec->args[i]);
   for (size_t i = 0; i < spec->n_env; i++)
@@ -82,6 +272,8 @@ vxn_guest_spec_encode (const struct vxn_guest_spec *spec, char **out, size_t *ou
     r = buf_put (&b, 't', spec->terminal ? "1" : "0");
   if (r == 0)
     r = buf_put (&b, 'r', spec->readonly_root ? "1" : "0");
+  if (r == 0)
+    r = encode_process (&b, spec);
   if (r < 0)
     {
       free (b.data);
@@ -228,9 +420,14 @@ vxn_guest_spec_decode (const char *buf, size_t len, struct vxn_guest_spec *spec,
           free (copy);
           break;
         default:
-          free (copy);
-          vxn_guest_spec_free (spec);
-          return fail (errbuf, errlen, "unknown record tag 0x%02x", (unsigned char) tag);
+          {
+            int mine = decode_process (tag, copy, spec, seen, errbuf, errlen);
+            free (copy);
+            if (mine > 0)
+              break;
+            vxn_guest_spec_free (spec);
+            return mine < 0 ? -1 : fail (errbuf, errlen, "unknown record tag 0x%02x", (unsigned char)tag);
+          }
         }
     }
   if (spec->n_args == 0 || spec->args[0][0] == '\0')
@@ -278,5 +475,6 @@ vxn_guest_spec_free (struct vxn_guest_spec *spec)
   free (spec->cwd);
   free (spec->hostname);
   free (spec->additional_gids);
+  free (spec->rlimits);
   memset (spec, 0, sizeof *spec);
 }

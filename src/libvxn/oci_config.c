@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/capability.h>
 
 #include <cjson/cJSON.h>
 
@@ -92,6 +93,13 @@ parse_user (const cJSON *process, struct vxn_guest_spec *p, vxn_error_t *err)
         return -1;
       p->gid = n;
     }
+  if ((v = cJSON_GetObjectItemCaseSensitive (user, "umask")) && !cJSON_IsNull (v))
+    {
+      if (get_uint (v, "process.user.umask", 0777, &n, err) < 0)
+        return -1;
+      p->umask = n;
+      p->have_umask = 1;
+    }
   v = cJSON_GetObjectItemCaseSensitive (user, "additionalGids");
   if (v && !cJSON_IsNull (v))
     {
@@ -112,6 +120,7 @@ parse_user (const cJSON *process, struct vxn_guest_spec *p, vxn_error_t *err)
 }
 
 static int parse_process_object (const cJSON *process, struct vxn_guest_spec *p, vxn_error_t *err);
+static int parse_process_credentials (const cJSON *process, struct vxn_guest_spec *p, vxn_error_t *err);
 
 static int
 parse_process (const cJSON *root, struct vxn_guest_spec *p, vxn_error_t *err)
@@ -155,9 +164,164 @@ parse_process_object (const cJSON *process, struct vxn_guest_spec *p, vxn_error_
     return -1;
   if (p->cwd[0] != '/')
     return vxn_make_error (err, 0, "config.json: `process.cwd` must be an absolute path");
-  if (get_bool (process, "terminal", "process.", &p->terminal, err) < 0)
+  if (get_bool (process, "terminal", "process.", &p->terminal, err) < 0 || parse_user (process, p, err) < 0)
     return -1;
-  return parse_user (process, p, err);
+  return parse_process_credentials (process, p, err);
+}
+
+/* ---- process.capabilities, rlimits, noNewPrivileges, oomScoreAdj (applied in the guest by
+   guest/init/credentials.c), and the security fields vxn accepts and ignores. ---- */
+
+/* "CAP_NET_ADMIN" exactly as runc spells it: upper case, CAP_ prefix, a capability libcap knows. */
+static int
+capability_number (const char *name, cap_value_t *out)
+{
+  if (strncmp (name, "CAP_", 4) != 0 || strspn (name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != strlen (name)
+      || cap_from_name (name, out) < 0 || *out < 0 || *out > 63)
+    return -1;
+  char *canon = cap_to_name (*out); /* lower case; a number for capabilities libcap has no name for */
+  int same = canon && strcasecmp (canon, name) == 0;
+  cap_free (canon);
+  return same ? 0 : -1;
+}
+
+static int
+parse_capabilities (const cJSON *process, struct vxn_guest_spec *p, vxn_error_t *err)
+{
+  static const char *const sets[VXN_CAPS_N_SETS] = { [VXN_CAPS_BOUNDING] = "bounding",
+                                                     [VXN_CAPS_EFFECTIVE] = "effective",
+                                                     [VXN_CAPS_INHERITABLE] = "inheritable",
+                                                     [VXN_CAPS_PERMITTED] = "permitted",
+                                                     [VXN_CAPS_AMBIENT] = "ambient" };
+  const cJSON *caps = cJSON_GetObjectItemCaseSensitive (process, "capabilities"), *list, *it;
+  if (caps == NULL || cJSON_IsNull (caps))
+    return 0;
+  if (!cJSON_IsObject (caps))
+    return vxn_make_error (err, 0, "config.json: `process.capabilities` must be an object");
+  p->have_caps = 1;
+  for (int s = 0; s < VXN_CAPS_N_SETS; s++)
+    {
+      size_t i = 0;
+      list = cJSON_GetObjectItemCaseSensitive (caps, sets[s]);
+      if (list == NULL || cJSON_IsNull (list))
+        continue;
+      if (!cJSON_IsArray (list))
+        return vxn_make_error (err, 0, "config.json: `process.capabilities.%s` must be an array of strings", sets[s]);
+      cJSON_ArrayForEach (it, list)
+      {
+        cap_value_t c;
+        if (!cJSON_IsString (it))
+          return vxn_make_error (err, 0, "config.json: `process.capabilities.%s[%zu]` must be a string", sets[s], i);
+        if (capability_number (it->valuestring, &c) < 0)
+          return vxn_make_error (err, 0, "config.json: `process.capabilities.%s[%zu]`: unknown capability `%s`",
+                                 sets[s], i, it->valuestring);
+        p->caps[s] |= UINT64_C (1) << c;
+        i++;
+      }
+    }
+  return 0;
+}
+
+/* A uint64 limit. JSON numbers are doubles here: 18446744073709551615 (RLIM_INFINITY, what docker sends for
+   "unlimited") reads as 2^64 and means infinity; other values above 2^53 may be rounded. */
+static int
+get_limit (const cJSON *rl, const char *key, size_t i, uint64_t *out, vxn_error_t *err)
+{
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive (rl, key);
+  double d = cJSON_IsNumber (v) ? v->valuedouble : -1;
+  if (d == 18446744073709551616.0)
+    *out = UINT64_MAX;
+  else if (d >= 0 && d < 18446744073709551616.0 && d == (double)(uint64_t)d)
+    *out = (uint64_t)d;
+  else
+    return vxn_make_error (err, 0, "config.json: `process.rlimits[%zu].%s` must be a whole number from 0 to 2^64-1", i,
+                           key);
+  return 0;
+}
+
+static int
+parse_rlimits (const cJSON *process, struct vxn_guest_spec *p, vxn_error_t *err)
+{
+  const cJSON *rls = cJSON_GetObjectItemCaseSensitive (process, "rlimits"), *rl, *type;
+  size_t i = 0;
+  if (rls == NULL || cJSON_IsNull (rls))
+    return 0;
+  if (!cJSON_IsArray (rls))
+    return vxn_make_error (err, 0, "config.json: `process.rlimits` must be an array");
+  p->rlimits = xzalloc ((cJSON_GetArraySize (rls) + 1) * sizeof *p->rlimits);
+  cJSON_ArrayForEach (rl, rls)
+  {
+    struct vxn_rlimit *l = &p->rlimits[i];
+    if (!cJSON_IsObject (rl))
+      return vxn_make_error (err, 0, "config.json: `process.rlimits[%zu]` must be an object", i);
+    type = cJSON_GetObjectItemCaseSensitive (rl, "type");
+    if (!cJSON_IsString (type))
+      return vxn_make_error (err, 0, "config.json: `process.rlimits[%zu].type` must be a string", i);
+    if ((l->resource = vxn_rlimit_number (type->valuestring)) < 0)
+      return vxn_make_error (err, 0, "config.json: `process.rlimits[%zu].type`: unknown resource `%s`", i,
+                             type->valuestring);
+    for (size_t j = 0; j < i; j++)
+      if (p->rlimits[j].resource == l->resource)
+        return vxn_make_error (err, 0, "config.json: `process.rlimits[%zu].type`: `%s` is given twice", i,
+                               type->valuestring);
+    if (get_limit (rl, "soft", i, &l->soft, err) < 0 || get_limit (rl, "hard", i, &l->hard, err) < 0)
+      return -1;
+    if (l->soft > l->hard)
+      return vxn_make_error (err, 0, "config.json: `process.rlimits[%zu]`: soft limit above the hard limit", i);
+    p->n_rlimits = ++i;
+  }
+  return 0;
+}
+
+/* Fields runc honours that a VM guest does not: the guest kernel has no policy loaded for them. Their types are
+   checked; their names are collected for create's warning (docker and podman send them by default). */
+static int
+note_ignored (const cJSON *obj, const char *key, const char *where, int want_object, char **ignored, vxn_error_t *err)
+{
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive (obj, key);
+  if (v == NULL || cJSON_IsNull (v))
+    return 0;
+  if (want_object ? !cJSON_IsObject (v) : !cJSON_IsString (v))
+    return vxn_make_error (err, 0, "config.json: `%s%s` must be %s", where, key,
+                           want_object ? "an object" : "a string");
+  if (!want_object && v->valuestring[0] == '\0')
+    return 0;
+  char *s = *ignored ? xasprintf ("%s, `%s%s`", *ignored, where, key) : xasprintf ("`%s%s`", where, key);
+  free (*ignored);
+  *ignored = s;
+  return 0;
+}
+
+/* Part of the process object, so `exec --process` gets them too. */
+static int
+parse_process_credentials (const cJSON *process, struct vxn_guest_spec *p, vxn_error_t *err)
+{
+  const cJSON *v;
+  if (parse_capabilities (process, p, err) < 0 || parse_rlimits (process, p, err) < 0
+      || get_bool (process, "noNewPrivileges", "process.", &p->no_new_privs, err) < 0)
+    return -1;
+  if ((v = cJSON_GetObjectItemCaseSensitive (process, "oomScoreAdj")) && !cJSON_IsNull (v))
+    {
+      if (!cJSON_IsNumber (v) || v->valuedouble < -1000 || v->valuedouble > 1000
+          || v->valuedouble != (double)(int)v->valuedouble)
+        return vxn_make_error (err, 0, "config.json: `process.oomScoreAdj` must be a whole number from -1000 to 1000");
+      p->oom_score_adj = (int)v->valuedouble;
+      p->have_oom_score_adj = 1;
+    }
+  return 0;
+}
+
+static int
+parse_process_security (const cJSON *root, struct vxn_oci_config *cfg, vxn_error_t *err)
+{
+  const cJSON *process = cJSON_GetObjectItemCaseSensitive (root, "process");
+  const cJSON *linux_ = cJSON_GetObjectItemCaseSensitive (root, "linux");
+  if (note_ignored (process, "apparmorProfile", "process.", 0, &cfg->ignored, err) < 0
+      || note_ignored (process, "selinuxLabel", "process.", 0, &cfg->ignored, err) < 0)
+    return -1;
+  if (cJSON_IsObject (linux_) && note_ignored (linux_, "seccomp", "linux.", 1, &cfg->ignored, err) < 0)
+    return -1;
+  return 0;
 }
 
 static int
@@ -201,7 +365,7 @@ vxn_oci_config_parse (const char *json, struct vxn_oci_config *cfg, vxn_error_t 
       vxn_make_error (err, 0, "config.json: unsupported ociVersion `%s` (1.x expected)", cfg->oci_version);
       goto out;
     }
-  if (parse_process (root, &cfg->process, err) < 0)
+  if (parse_process (root, &cfg->process, err) < 0 || parse_process_security (root, cfg, err) < 0)
     goto out;
   r = cJSON_GetObjectItemCaseSensitive (root, "root");
   if (r == NULL || !cJSON_IsObject (r))
@@ -257,6 +421,7 @@ vxn_oci_config_free (struct vxn_oci_config *cfg)
   free (cfg->oci_version);
   free (cfg->root_path);
   free (cfg->annotations_json);
+  free (cfg->ignored);
   vxn_guest_spec_free (&cfg->process);
   memset (cfg, 0, sizeof *cfg);
 }

@@ -13,10 +13,11 @@
 struct vxn_oci_config
 {
   char *oci_version;
-  struct vxn_guest_spec process; /* args, env, cwd, user, terminal, hostname, readonly root */
+  struct vxn_guest_spec process; /* args, env, cwd, user, terminal, hostname, readonly root, credentials */
   char *root_path;               /* as written in config.json (relative to the bundle unless absolute) */
   char *annotations_json;        /* the "annotations" object re-serialised, "{}" when absent */
   int64_t memory_limit;          /* linux.resources.memory.limit in bytes, 0 when unset */
+  char *ignored; /* the security fields present that vxn accepts and ignores, e.g. "`linux.seccomp`"; or NULL */
 };
 
 int vxn_oci_config_parse (const char *json, struct vxn_oci_config *cfg, vxn_error_t *err);

@@ -241,6 +241,9 @@ vxn_cmd_create (struct vxn_global *g, int argc, char **argv, vxn_error_t *err)
     return vxn_error_wrap (err, "create `%s`", id);
   if (vxn_tuning_parse (cfg.annotations_json, &tuning, err) < 0)
     goto out_cfg;
+  if (cfg.ignored)
+    vxn_warning ("create `%s`: config.json: %s ignored (no such policy in the guest; see vxn-oci-runtime(8))", id,
+                 cfg.ignored);
   if (!o.console_socket != !cfg.process.terminal)
     {
       vxn_make_error (err, 0, "%s",

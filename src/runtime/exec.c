@@ -40,7 +40,7 @@ struct exec_opts
   const char *pid_file;
   const char *cwd;
   const char *user;
-  bool tty, detach;
+  bool tty, detach, no_new_privs;
   char **env;
   size_t n_env;
   gid_t *gids;
@@ -120,10 +120,12 @@ parse_exec_opts (int argc, char **argv, struct exec_opts *o, vxn_error_t *err)
         if (vxn_parse_long (optarg, 0, 1024, &n) < 0)
           return vxn_make_error (err, 0, "exec: --preserve-fds must be a number");
         break;
+      case 'N':
+        o->no_new_privs = true;
+        break;
       case 'L':
       case 'A':
       case 'c':
-      case 'N':
       case 'G':
       case 'I':
         break;
@@ -205,6 +207,8 @@ load_process (const struct vxn_container *c, const struct exec_opts *o, int argc
       p->n_additional_gids = o->n_gids;
     }
   p->terminal = o->tty;
+  if (o->no_new_privs)
+    p->no_new_privs = 1;
   return 0;
 }
 

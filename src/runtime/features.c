@@ -1,10 +1,13 @@
 /* features: what vxn honours, honestly. The guest is its own kernel: no seccomp, AppArmor or SELinux profiles are
-   applied, and namespaces are those of a whole VM. */
+   applied (config.json's are accepted and ignored), and namespaces are those of a whole VM. Capabilities are
+   applied by the guest init. */
 #include "config.h"
 
 #include "runtime.h"
 
+#include <ctype.h>
 #include <stdio.h>
+#include <sys/capability.h>
 
 int
 vxn_cmd_features (struct vxn_global *g, int argc, char **argv, vxn_error_t *err)
@@ -20,7 +23,18 @@ vxn_cmd_features (struct vxn_global *g, int argc, char **argv, vxn_error_t *err)
           "  \"mountOptions\": [],\n"
           "  \"linux\": {\n"
           "    \"namespaces\": [],\n"
-          "    \"capabilities\": [],\n"
+          "    \"capabilities\": [",
+          VXN_OCI_VERSION);
+  /* The names config.json may use: libcap's, which the guest init applies. */
+  for (cap_value_t c = 0; c <= CAP_LAST_CAP; c++)
+    {
+      char *name = cap_to_name (c);
+      for (char *p = name; p && *p; p++)
+        *p = toupper ((unsigned char)*p);
+      printf ("%s\"%s\"", c ? ", " : "", name ? name : "");
+      cap_free (name);
+    }
+  printf ("],\n"
           "    \"cgroup\": {\"v1\": false, \"v2\": false, \"systemd\": false, \"systemdUser\": false},\n"
           "    \"seccomp\": {\"enabled\": false},\n"
           "    \"apparmor\": {\"enabled\": false},\n"
@@ -31,6 +45,6 @@ vxn_cmd_features (struct vxn_global *g, int argc, char **argv, vxn_error_t *err)
           "    \"org.vxn.isolation\": \"xen-pv-domain\"\n"
           "  }\n"
           "}\n",
-          VXN_OCI_VERSION, PACKAGE_VERSION);
+          PACKAGE_VERSION);
   return 0;
 }

@@ -1,19 +1,8 @@
 #!/bin/bash
 # dockerd 20.10 with vxn as a named runtime (--add-runtime): docker's own runc shim drives vxn-oci-runtime.
 . "$(dirname "$0")/lib/common.sh"
-DOCKER=/usr/bin/docker # Debian's client (a newer one may shadow it in /usr/local/bin)
-[ -x /usr/sbin/dockerd ] && [ -x "$DOCKER" ] || { echo "1..0 # SKIP docker.io is not installed"; exit 0; }
-DROOT=/run/docker/runtime-runc/moby
-export DOCKER_HOST=unix:///run/vxn-test-docker.sock
-"$VXN_LAB_REPO/lab/sd-notify-run" -t 180 -l "$TMP/dockerd.log" -- /usr/sbin/dockerd \
-  --host "$DOCKER_HOST" --containerd /run/containerd/containerd.sock --data-root /var/lib/docker \
-  --exec-root /run/docker --pidfile /run/vxn-test-docker.pid --iptables=false --ip-masq=false --bridge=none \
-  --storage-driver=overlay2 --add-runtime "vxn=$RUNTIME"
-ok $? "dockerd is up with the vxn runtime"
-dockerd_pid=$(pidof dockerd)
-[ -n "$dockerd_pid" ] || sed 's/^/# /' "$TMP/dockerd.log" | tail -20
-python3 "$LAB_LIB/mkimage.py" docker "$TMP/img.tar" vxn-test:latest && $DOCKER load -q -i "$TMP/img.tar" >/dev/null
-ok $? "docker load of the test image"
+have_docker || { echo "1..0 # SKIP docker.io is not installed"; exit 0; }
+start_dockerd
 RUN="$DOCKER run --runtime=vxn --network=none"
 
 out=$($RUN --rm vxn-test echo "hello  docker" 2>&1); rc=$?
@@ -71,10 +60,6 @@ $DOCKER exec x1 nosuchprogram 2>"$TMP/xerr"; rc=$?
 like "$(cat "$TMP/xerr")" "executable file not found" "... with runc's message"
 $DOCKER rm -f x1 >/dev/null; ok $? "docker rm -f"
 
-kill "$dockerd_pid" && wait_exit "$dockerd_pid" 60
-ok $? "dockerd stopped"
-left=""
-for d in "$DROOT"/*; do [ -f "$d/state.json" ] && left="$left $d"; done
-is "$left" "" "no vxn container is left under docker's runtime root"
+stop_dockerd
 assert_clean "docker"
 done_testing

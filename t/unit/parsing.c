@@ -12,6 +12,8 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 static int
@@ -76,6 +78,26 @@ test_signals (void)
   is_str (vxn_signal_name (SIGWINCH), "WINCH", "names back");
 }
 
+/* Each config.json must be refused with a message containing its `expect`. */
+struct bad_cfg
+{
+  const char *json, *expect;
+};
+
+static void
+check_refused (const char *what, const struct bad_cfg *bad, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    {
+      struct vxn_oci_config cfg;
+      char *msg = NULL;
+      int r = parse_cfg (bad[i].json, &cfg, &msg);
+      ok (r < 0 && msg && strstr (msg, bad[i].expect), "%s %zu refused with `%s` (%s)", what, i, bad[i].expect,
+          msg ? msg : "accepted");
+      free (msg);
+    }
+}
+
 #define BASE_PROCESS "\"process\":{\"args\":[\"/bin/echo\",\"hello  world\"],\"cwd\":\"/\",\"env\":[\"PATH=/bin\"]}"
 
 static void
@@ -98,10 +120,7 @@ test_config (void)
   ok (cfg.memory_limit == 268435456, "memory limit");
   vxn_oci_config_free (&cfg);
 
-  static const struct
-  {
-    const char *json, *expect;
-  } bad[] = {
+  static const struct bad_cfg bad[] = {
     { "not json", "invalid JSON" },
     { "[]", "top level" },
     { "{\"process\":{}}", "ociVersion" },
@@ -130,13 +149,7 @@ test_config (void)
     { "{\"ociVersion\":\"1.0.2\"," BASE_PROCESS ",\"root\":{\"path\":\"r\"},\"annotations\":{\"a\":1}}",
       "annotation `a`" },
   };
-  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-    {
-      int r = parse_cfg (bad[i].json, &cfg, &msg);
-      ok (r < 0 && msg && strstr (msg, bad[i].expect), "bad config %zu refused with `%s` (%s)", i, bad[i].expect,
-          msg ? msg : "accepted");
-      free (msg);
-    }
+  check_refused ("bad config", bad, sizeof bad / sizeof bad[0]);
 }
 
 static void
@@ -240,6 +253,198 @@ test_tuning (void)
     }
 }
 
+/* process.capabilities, rlimits, noNewPrivileges, user.umask, oomScoreAdj, and the ignored security fields. */
+#define CFG_WITH(process_extra, top_extra)                                                                             \
+  "{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"a\"],\"cwd\":\"/\"" process_extra "},"                           \
+  "\"root\":{\"path\":\"r\"}" top_extra "}"
+
+static void
+test_config_credentials (void)
+{
+  struct vxn_oci_config cfg;
+  char *msg = NULL;
+  ok (parse_cfg (CFG_WITH (",\"user\":{\"uid\":1,\"gid\":2,\"umask\":18},\"noNewPrivileges\":true,"
+                           "\"oomScoreAdj\":-500,"
+                           "\"capabilities\":{\"bounding\":[\"CAP_CHOWN\",\"CAP_KILL\",\"CAP_NET_BIND_SERVICE\"],"
+                           "\"effective\":[\"CAP_KILL\"],\"permitted\":[\"CAP_KILL\",\"CAP_KILL\"],"
+                           "\"inheritable\":[],\"ambient\":[\"CAP_CHECKPOINT_RESTORE\"]},"
+                           "\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":123,\"hard\":456},"
+                           "{\"type\":\"RLIMIT_CORE\",\"soft\":0,\"hard\":18446744073709551615}],"
+                           "\"apparmorProfile\":\"docker-default\",\"selinuxLabel\":\"\"",
+                           ",\"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ERRNO\"}}"),
+                 &cfg, &msg)
+          == 0,
+      "config with every credential field parses (%s)", msg ? msg : "ok");
+  free (msg);
+  ok (cfg.process.have_umask && cfg.process.umask == 022, "user.umask");
+  ok (cfg.process.no_new_privs == 1, "noNewPrivileges");
+  ok (cfg.process.have_oom_score_adj && cfg.process.oom_score_adj == -500, "oomScoreAdj");
+  ok (cfg.process.have_caps && cfg.process.caps[VXN_CAPS_BOUNDING] == ((1 << 0) | (1 << 5) | (1 << 10)),
+      "capabilities.bounding as a mask");
+  ok (cfg.process.caps[VXN_CAPS_EFFECTIVE] == 1 << 5 && cfg.process.caps[VXN_CAPS_PERMITTED] == 1 << 5
+          && cfg.process.caps[VXN_CAPS_INHERITABLE] == 0 && cfg.process.caps[VXN_CAPS_AMBIENT] == UINT64_C (1) << 40,
+      "effective, permitted (a repeated name is harmless), inheritable, ambient");
+  ok (cfg.process.n_rlimits == 2 && cfg.process.rlimits[0].resource == RLIMIT_NOFILE
+          && cfg.process.rlimits[0].soft == 123 && cfg.process.rlimits[0].hard == 456,
+      "rlimits: RLIMIT_NOFILE 123/456");
+  ok (cfg.process.rlimits[1].resource == RLIMIT_CORE && cfg.process.rlimits[1].hard == UINT64_MAX,
+      "rlimits: 18446744073709551615 is RLIM_INFINITY");
+  is_str (cfg.ignored, "`process.apparmorProfile`, `linux.seccomp`",
+          "apparmorProfile and seccomp are noted as ignored (an empty selinuxLabel is not)");
+  vxn_oci_config_free (&cfg);
+
+  ok (parse_cfg (CFG_WITH ("", ""), &cfg, &msg) == 0 && !cfg.process.have_caps && cfg.process.n_rlimits == 0
+          && !cfg.process.no_new_privs && !cfg.process.have_umask && !cfg.process.have_oom_score_adj
+          && cfg.ignored == NULL,
+      "without those fields: nothing to apply, nothing ignored");
+  vxn_oci_config_free (&cfg);
+  ok (parse_cfg (CFG_WITH (",\"capabilities\":{}", ""), &cfg, &msg) == 0 && cfg.process.have_caps
+          && cfg.process.caps[VXN_CAPS_BOUNDING] == 0 && cfg.process.caps[VXN_CAPS_PERMITTED] == 0,
+      "an empty capabilities object means no capabilities at all");
+  vxn_oci_config_free (&cfg);
+
+  static const struct bad_cfg bad[] = {
+    { CFG_WITH (",\"capabilities\":[]", ""), "`process.capabilities` must be an object" },
+    { CFG_WITH (",\"capabilities\":{\"bounding\":\"CAP_KILL\"}", ""), "`process.capabilities.bounding` must be" },
+    { CFG_WITH (",\"capabilities\":{\"effective\":[1]}", ""), "`process.capabilities.effective[0]`" },
+    { CFG_WITH (",\"capabilities\":{\"permitted\":[\"CAP_KILL\",\"CAP_BOGUS\"]}", ""),
+      "`process.capabilities.permitted[1]`: unknown capability `CAP_BOGUS`" },
+    { CFG_WITH (",\"capabilities\":{\"ambient\":[\"cap_kill\"]}", ""), "unknown capability `cap_kill`" },
+    { CFG_WITH (",\"capabilities\":{\"inheritable\":[\"KILL\"]}", ""), "unknown capability `KILL`" },
+    { CFG_WITH (",\"capabilities\":{\"bounding\":[\"CAP_5\"]}", ""), "unknown capability `CAP_5`" },
+    { CFG_WITH (",\"rlimits\":{}", ""), "`process.rlimits` must be an array" },
+    { CFG_WITH (",\"rlimits\":[1]", ""), "`process.rlimits[0]` must be an object" },
+    { CFG_WITH (",\"rlimits\":[{\"soft\":1,\"hard\":1}]", ""), "`process.rlimits[0].type` must be a string" },
+    { CFG_WITH (",\"rlimits\":[{\"type\":\"RLIMIT_FOO\",\"soft\":1,\"hard\":1}]", ""),
+      "`process.rlimits[0].type`: unknown resource `RLIMIT_FOO`" },
+    { CFG_WITH (",\"rlimits\":[{\"type\":\"nofile\",\"soft\":1,\"hard\":1}]", ""), "unknown resource `nofile`" },
+    { CFG_WITH (",\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"hard\":1}]", ""), "`process.rlimits[0].soft`" },
+    { CFG_WITH (",\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":-1,\"hard\":1}]", ""),
+      "`process.rlimits[0].soft`" },
+    { CFG_WITH (",\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":1,\"hard\":2.5}]", ""),
+      "`process.rlimits[0].hard`" },
+    { CFG_WITH (",\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":1,\"hard\":\"2\"}]", ""),
+      "`process.rlimits[0].hard`" },
+    { CFG_WITH (",\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":1,\"hard\":1e30}]", ""),
+      "`process.rlimits[0].hard`" },
+    { CFG_WITH (",\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":3,\"hard\":2}]", ""), "soft limit above" },
+    { CFG_WITH (",\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":1,\"hard\":1},"
+                "{\"type\":\"RLIMIT_NOFILE\",\"soft\":1,\"hard\":1}]",
+                ""),
+      "`process.rlimits[1].type`: `RLIMIT_NOFILE` is given twice" },
+    { CFG_WITH (",\"noNewPrivileges\":1", ""), "`process.noNewPrivileges` must be a boolean" },
+    { CFG_WITH (",\"user\":{\"umask\":512}", ""), "process.user.umask" },
+    { CFG_WITH (",\"user\":{\"umask\":\"022\"}", ""), "process.user.umask" },
+    { CFG_WITH (",\"oomScoreAdj\":1001", ""), "process.oomScoreAdj" },
+    { CFG_WITH (",\"oomScoreAdj\":-1001", ""), "process.oomScoreAdj" },
+    { CFG_WITH (",\"oomScoreAdj\":1.5", ""), "process.oomScoreAdj" },
+    { CFG_WITH (",\"apparmorProfile\":1", ""), "`process.apparmorProfile` must be a string" },
+    { CFG_WITH (",\"selinuxLabel\":{}", ""), "`process.selinuxLabel` must be a string" },
+    { CFG_WITH ("", ",\"linux\":{\"seccomp\":\"x\"}"), "`linux.seccomp` must be an object" },
+  };
+  check_refused ("bad credentials", bad, sizeof bad / sizeof bad[0]);
+}
+
+/* Records K, L, N, U, J of the guest spec. */
+static void
+test_guest_spec_credentials (void)
+{
+  char *args[] = { "/bin/true", NULL };
+  struct vxn_rlimit rl[] = { { RLIMIT_NOFILE, 123, 456 }, { RLIMIT_CORE, 0, UINT64_MAX } };
+  struct vxn_guest_spec spec = {
+    .args = args, .n_args = 1, .cwd = "/", .have_caps = 1,
+    .caps = { 0x1ffffffffffULL, 0x400, 0, 0x420, UINT64_C (1) << 63 },
+    .rlimits = rl, .n_rlimits = 2, .no_new_privs = 1, .have_umask = 1, .umask = 027, .have_oom_score_adj = 1,
+    .oom_score_adj = -1000,
+  }, back;
+  char *buf = NULL, errbuf[128];
+  size_t len = 0;
+  ok (vxn_guest_spec_encode (&spec, &buf, &len, errbuf, sizeof errbuf) == 0, "credentials: encode");
+  ok (memmem (buf, len, "K1ffffffffff 400 0 420 8000000000000000", 40) != NULL, "credentials: K record as written");
+  ok (memmem (buf, len, "U0027", 6) != NULL && memmem (buf, len, "J-1000", 7) != NULL
+          && memmem (buf, len, "L4 0 18446744073709551615", 26) != NULL,
+      "credentials: U, J and L records as written");
+  ok (vxn_guest_spec_decode (buf, len, &back, errbuf, sizeof errbuf) == 0, "credentials: decode (%s)", errbuf);
+  ok (back.have_caps && memcmp (back.caps, spec.caps, sizeof spec.caps) == 0, "credentials: capability sets");
+  ok (back.n_rlimits == 2 && back.rlimits[0].resource == RLIMIT_NOFILE && back.rlimits[0].soft == 123
+          && back.rlimits[0].hard == 456 && back.rlimits[1].resource == RLIMIT_CORE
+          && back.rlimits[1].hard == UINT64_MAX,
+      "credentials: rlimits");
+  ok (back.no_new_privs && back.have_umask && back.umask == 027 && back.have_oom_score_adj
+          && back.oom_score_adj == -1000,
+      "credentials: no_new_privs, umask, oom_score_adj");
+  vxn_guest_spec_free (&back);
+  free (buf);
+
+  struct vxn_guest_spec plain = { .args = args, .n_args = 1, .cwd = "/" };
+  ok (vxn_guest_spec_encode (&plain, &buf, &len, errbuf, sizeof errbuf) == 0
+          && vxn_guest_spec_decode (buf, len, &back, errbuf, sizeof errbuf) == 0 && !back.have_caps
+          && back.n_rlimits == 0 && !back.no_new_privs && !back.have_umask && !back.have_oom_score_adj,
+      "credentials: a spec without them decodes with none");
+  ok (memchr (buf, 'K', len) == NULL, "credentials: no K record without a capabilities object");
+  vxn_guest_spec_free (&back);
+  free (buf);
+
+  struct vxn_rlimit bad_rl[] = { { RLIMIT_NOFILE, 2, 1 } };
+  spec.rlimits = bad_rl;
+  spec.n_rlimits = 1;
+  ok (vxn_guest_spec_encode (&spec, &buf, &len, errbuf, sizeof errbuf) < 0, "credentials: encoder refuses soft > hard");
+  spec.n_rlimits = 0;
+  spec.umask = 01000;
+  ok (vxn_guest_spec_encode (&spec, &buf, &len, errbuf, sizeof errbuf) < 0, "credentials: encoder refuses umask 01000");
+  spec.umask = 0;
+  spec.oom_score_adj = 1001;
+  ok (vxn_guest_spec_encode (&spec, &buf, &len, errbuf, sizeof errbuf) < 0, "credentials: encoder refuses oom 1001");
+
+#define MIN_SPEC "ax\0c/\0u0\0g0\0"
+  static const struct
+  {
+    const char *rec;
+    size_t len;
+    const char *what;
+  } bad[] = {
+#define R(s, what) { MIN_SPEC s, sizeof MIN_SPEC s - 1, what }
+    R ("K0 0 0 0\0", "K with four masks"),
+    R ("K0 0 0 0 0 0\0", "K with six masks"),
+    R ("K0 0 0 0 g\0", "K with a non-hex mask"),
+    R ("K0 0 0 0 A\0", "K with an upper-case mask"),
+    R ("K0  0 0 0 0\0", "K with a double space"),
+    R ("K0 0 0 0 10000000000000000\0", "K with a mask over 64 bits"),
+    R ("K0 0 0 0 0\0K0 0 0 0 0\0", "K twice"),
+    R ("L7 1\0", "L with two fields"),
+    R ("L99 1 1\0", "L with an unknown resource"),
+    R ("L7 2 1\0", "L with soft > hard"),
+    R ("L7 01 1\0", "L with a leading zero"),
+    R ("L7 1 18446744073709551616\0", "L over 2^64-1"),
+    R ("L7 1 1\0L7 2 2\0", "L twice for one resource"),
+    R ("N0\0", "N other than 1"),
+    R ("N1\0N1\0", "N twice"),
+    R ("U022\0", "U with three digits"),
+    R ("U0800\0", "U with a non-octal digit"),
+    R ("U1000\0", "U over 0777"),
+    R ("J1001\0", "J over 1000"),
+    R ("J-1001\0", "J under -1000"),
+    R ("J-0\0", "J minus zero"),
+    R ("J+1\0", "J with a plus sign"),
+    R ("J\0", "J empty"),
+    R ("J1\0J2\0", "J twice"),
+#undef R
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    {
+      int r = vxn_guest_spec_decode (bad[i].rec, bad[i].len, &back, errbuf, sizeof errbuf);
+      ok (r < 0, "credentials: decoder refuses %s (%s)", bad[i].what, r < 0 ? errbuf : "accepted");
+      if (r == 0)
+        vxn_guest_spec_free (&back);
+    }
+  static const char extremes[] = MIN_SPEC "L7 0 18446744073709551615\0J-1000\0U0777\0";
+  ok (vxn_guest_spec_decode (extremes, sizeof extremes - 1, &back, errbuf, sizeof errbuf) == 0
+          && back.rlimits[0].hard == UINT64_MAX && back.oom_score_adj == -1000 && back.umask == 0777,
+      "credentials: decoder accepts the extremes (%s)", errbuf);
+  vxn_guest_spec_free (&back);
+#undef MIN_SPEC
+}
+
 int
 main (void)
 {
@@ -249,5 +454,7 @@ main (void)
   test_config ();
   test_state_file ();
   test_guest_spec ();
+  test_config_credentials ();
+  test_guest_spec_credentials ();
   return done_testing ();
 }

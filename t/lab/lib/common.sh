@@ -88,3 +88,27 @@ wait_line () { # wait_line TEXT TIMEOUT COMMAND...
   exec {fd}<&-
   return $found
 }
+
+# dockerd 20.10 with vxn as a named runtime (--add-runtime), on its own socket, and the test image loaded.
+DOCKER=/usr/bin/docker # Debian's client (a newer one may shadow it in /usr/local/bin)
+DROOT=/run/docker/runtime-runc/moby
+have_docker () { [ -x /usr/sbin/dockerd ] && [ -x "$DOCKER" ]; }
+start_dockerd () { # sets DOCKER_HOST and dockerd_pid
+  export DOCKER_HOST=unix:///run/vxn-test-docker.sock
+  "$VXN_LAB_REPO/lab/sd-notify-run" -t 180 -l "$TMP/dockerd.log" -- /usr/sbin/dockerd \
+    --host "$DOCKER_HOST" --containerd /run/containerd/containerd.sock --data-root /var/lib/docker \
+    --exec-root /run/docker --pidfile /run/vxn-test-docker.pid --iptables=false --ip-masq=false --bridge=none \
+    --storage-driver=overlay2 --add-runtime "vxn=$RUNTIME"
+  ok $? "dockerd is up with the vxn runtime"
+  dockerd_pid=$(pidof dockerd)
+  [ -n "$dockerd_pid" ] || sed 's/^/# /' "$TMP/dockerd.log" | tail -20
+  python3 "$LAB_LIB/mkimage.py" docker "$TMP/img.tar" vxn-test:latest && $DOCKER load -q -i "$TMP/img.tar" >/dev/null
+  ok $? "docker load of the test image"
+}
+stop_dockerd () {
+  kill "$dockerd_pid" && wait_exit "$dockerd_pid" 60
+  ok $? "dockerd stopped"
+  local left="" d
+  for d in "$DROOT"/*; do [ -f "$d/state.json" ] && left="$left $d"; done
+  is "$left" "" "no vxn container is left under docker's runtime root"
+}
