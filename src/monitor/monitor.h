@@ -30,7 +30,12 @@ struct vxn_monitor_args
   int sync_fd;             /* create waits on this: "ok" or "error <msg>", then EOF */
   int terminal_fd;         /* the pty slave in terminal mode (the caller got the master), else -1 */
   bool debug;
+  char *const *p9_paths; /* host directories shared over 9pfs, tags vxn0.. (volumes.h) */
+  size_t n_p9;
 };
+
+/* QEMU with Xen's 9pfs backend (Debian's qemu-system-xen); libxl starts it for domains with 9pfs devices. */
+#define VXN_DEVICE_MODEL "/usr/libexec/xen-qemu-system-i386"
 
 /* Exit statuses when the guest could not report one. */
 #define VXN_EXIT_KILLED 137   /* kill KILL, or destroyed from outside */
