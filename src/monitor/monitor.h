@@ -71,6 +71,10 @@ struct monitor
   int exit_status; /* -1 until known */
   bool guest_ready;
   unsigned signal_seq;
+  int qemu_pidfd; /* the domain's QEMU (9pfs backend), -1 without volumes: the monitor outlives it */
+  ev_io qemu_watcher;
+  ev_timer qemu_timer;
+  bool qemu_killed;
 };
 
 void vxn_monitor_main (const struct vxn_monitor_args *args) __attribute__ ((noreturn));
