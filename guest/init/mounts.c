@@ -274,8 +274,8 @@ vxn_mount_container (const struct vxn_guest_spec *spec)
   mountpoint_dir (VXN_ROOTFS "/sys");
   mountpoint_dir (VXN_ROOTFS "/dev");
 
-  std_mount (spec, VXN_MOUNT_SYSFS, "sysfs", VXN_ROOTFS "/sys", "sysfs",
-             MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, NULL);
+  std_mount (spec, VXN_MOUNT_SYSFS, "sysfs", VXN_ROOTFS "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY,
+             NULL);
   std_mount (spec, VXN_MOUNT_DEV, "tmpfs", VXN_ROOTFS "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME,
              "mode=755,size=65536k");
 

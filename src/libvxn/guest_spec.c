@@ -61,7 +61,7 @@ static const char *const mount_kind_dest[VXN_MOUNT__COUNT]
 const char *
 vxn_mount_kind_name (enum vxn_mount_kind kind)
 {
-  return (unsigned) kind < VXN_MOUNT__COUNT ? mount_kind_names[kind] : "?";
+  return (unsigned)kind < VXN_MOUNT__COUNT ? mount_kind_names[kind] : "?";
 }
 
 /* Absolute, and no empty, `.` or `..` component: the guest resolves it inside the container's root. */
@@ -92,7 +92,7 @@ tag_ok (const char *t)
 static int
 check_mount (const struct vxn_guest_mount *m, char *errbuf, size_t errlen)
 {
-  if ((unsigned) m->kind >= VXN_MOUNT__COUNT || m->kind == VXN_MOUNT_BIND)
+  if ((unsigned)m->kind >= VXN_MOUNT__COUNT || m->kind == VXN_MOUNT_BIND)
     return fail (errbuf, errlen, "mount of an unresolved kind");
   const char *kind = mount_kind_names[m->kind];
   if (!dest_ok (m->dest))
@@ -108,7 +108,7 @@ check_mount (const struct vxn_guest_mount *m, char *errbuf, size_t errlen)
     return fail (errbuf, errlen, "file mount at %s: source not absolute", m->dest);
   if (m->data && (m->kind == VXN_MOUNT_9P || m->kind == VXN_MOUNT_FILE || m->data[0] == '\0'))
     return fail (errbuf, errlen, "%s mount at %s: unexpected options", kind, m->dest);
-  if (m->flags & ~(unsigned long) VXN_MOUNT_FLAGS_MASK)
+  if (m->flags & ~(unsigned long)VXN_MOUNT_FLAGS_MASK)
     return fail (errbuf, errlen, "%s mount at %s: unsupported flags %#lx", kind, m->dest, m->flags);
   return 0;
 }
@@ -154,7 +154,7 @@ decode_mount_record (struct vxn_guest_spec *spec, char tag, char *value, char *e
       if (k == VXN_MOUNT__COUNT || k == VXN_MOUNT_BIND)
         return fail (errbuf, errlen, "unknown mount kind `%.32s`", value);
       for (size_t i = 0; i < spec->n_mounts; i++)
-        if (mount_kind_dest[k] && spec->mounts[i].kind == (enum vxn_mount_kind) k)
+        if (mount_kind_dest[k] && spec->mounts[i].kind == (enum vxn_mount_kind)k)
           return fail (errbuf, errlen, "%s mount appears twice", value);
       m = realloc (spec->mounts, (spec->n_mounts + 1) * sizeof *m);
       if (m == NULL)
@@ -162,7 +162,7 @@ decode_mount_record (struct vxn_guest_spec *spec, char tag, char *value, char *e
       spec->mounts = m;
       m = &m[spec->n_mounts++];
       memset (m, 0, sizeof *m);
-      m->kind = (enum vxn_mount_kind) k;
+      m->kind = (enum vxn_mount_kind)k;
       free (value);
       return 1;
     }

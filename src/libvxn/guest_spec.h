@@ -28,8 +28,8 @@ enum vxn_mount_kind
   VXN_MOUNT__COUNT
 };
 /* The mount flags a spec may carry; the guest ignores propagation (nothing propagates out of a VM). */
-#define VXN_MOUNT_FLAGS_MASK                                                                                          \
-  (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_SYNCHRONOUS | MS_DIRSYNC | MS_NOATIME | MS_NODIRATIME          \
+#define VXN_MOUNT_FLAGS_MASK                                                                                           \
+  (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_SYNCHRONOUS | MS_DIRSYNC | MS_NOATIME | MS_NODIRATIME             \
    | MS_RELATIME | MS_STRICTATIME)
 
 struct vxn_guest_mount

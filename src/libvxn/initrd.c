@@ -173,13 +173,13 @@ add_file (struct archive *w, const char *src, size_t i, vxn_error_t *err)
   char buf[65536];
   for (off_t left = st.st_size; left > 0;)
     {
-      ssize_t n = read (fd, buf, left < (off_t) sizeof buf ? (size_t) left : sizeof buf);
+      ssize_t n = read (fd, buf, left < (off_t)sizeof buf ? (size_t)left : sizeof buf);
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
         return vxn_make_error (err, errno, "read `%s`", src);
       if (n == 0)
-        memset (buf, 0, (n = left < (off_t) sizeof buf ? left : (off_t) sizeof buf));
+        memset (buf, 0, (n = left < (off_t)sizeof buf ? left : (off_t)sizeof buf));
       if (archive_write_data (w, buf, n) != n)
         return archive_fail (w, name, err);
       left -= n;

@@ -305,10 +305,12 @@ parse_mount (const cJSON *jm, size_t idx, struct vxn_guest_mount *m, vxn_error_t
   opts = cJSON_GetObjectItemCaseSensitive (jm, "options");
   if (opts && !cJSON_IsNull (opts) && !cJSON_IsArray (opts))
     return vxn_make_error (err, 0, "config.json: %s: `options` must be an array of strings", what);
-  cJSON_ArrayForEach (it, opts) if (!cJSON_IsString (it))
-    return vxn_make_error (err, 0, "config.json: %s: `options` must be an array of strings", what);
-  cJSON_ArrayForEach (it, opts) for (size_t i = 0; i < ARRAY_SIZE (mount_options); i++) if (
-      strcmp (it->valuestring, mount_options[i].name) == 0 && mount_options[i].what == MOUNT_BIND_OPT) bind = 1;
+  cJSON_ArrayForEach (it, opts)
+  {
+    if (!cJSON_IsString (it))
+      return vxn_make_error (err, 0, "config.json: %s: `options` must be an array of strings", what);
+    bind |= strcmp (it->valuestring, "bind") == 0 || strcmp (it->valuestring, "rbind") == 0;
+  }
   if (type && strcmp (type, "bind") == 0)
     bind = 1;
   if (type == NULL && !bind)
@@ -320,9 +322,9 @@ parse_mount (const cJSON *jm, size_t idx, struct vxn_guest_mount *m, vxn_error_t
     const char *dest, *type, *type2;
     enum vxn_mount_kind kind;
   } std[] = {
-    { "/proc", "proc", NULL, VXN_MOUNT_PROC },          { "/sys", "sysfs", NULL, VXN_MOUNT_SYSFS },
-    { "/dev", "tmpfs", NULL, VXN_MOUNT_DEV },           { "/dev/pts", "devpts", NULL, VXN_MOUNT_DEVPTS },
-    { "/dev/shm", "tmpfs", "bind", VXN_MOUNT_SHM },     { "/dev/mqueue", "mqueue", NULL, VXN_MOUNT_MQUEUE },
+    { "/proc", "proc", NULL, VXN_MOUNT_PROC },      { "/sys", "sysfs", NULL, VXN_MOUNT_SYSFS },
+    { "/dev", "tmpfs", NULL, VXN_MOUNT_DEV },       { "/dev/pts", "devpts", NULL, VXN_MOUNT_DEVPTS },
+    { "/dev/shm", "tmpfs", "bind", VXN_MOUNT_SHM }, { "/dev/mqueue", "mqueue", NULL, VXN_MOUNT_MQUEUE },
   };
   m->kind = VXN_MOUNT__COUNT;
   for (size_t i = 0; i < ARRAY_SIZE (std); i++)
@@ -336,8 +338,10 @@ parse_mount (const cJSON *jm, size_t idx, struct vxn_guest_mount *m, vxn_error_t
   if (m->kind == VXN_MOUNT__COUNT)
     {
       if (under (m->dest, "/proc"))
-        return vxn_make_error (err, 0, "config.json: %s: mounts under /proc are not supported (the container's "
-                                       "/proc is mounted when it starts)", what);
+        return vxn_make_error (err, 0,
+                               "config.json: %s: mounts under /proc are not supported (the container's "
+                               "/proc is mounted when it starts)",
+                               what);
       if (bind)
         m->kind = VXN_MOUNT_BIND;
       else if (strcmp (t, "tmpfs") == 0)
@@ -346,11 +350,12 @@ parse_mount (const cJSON *jm, size_t idx, struct vxn_guest_mount *m, vxn_error_t
         m->kind = VXN_MOUNT_CGROUP;
       else if (strcmp (t, "proc") == 0 || strcmp (t, "sysfs") == 0 || strcmp (t, "devpts") == 0
                || strcmp (t, "mqueue") == 0)
-        return vxn_make_error (err, 0, "config.json: %s: a %s mount is only supported at its standard place", what,
-                               t);
+        return vxn_make_error (err, 0, "config.json: %s: a %s mount is only supported at its standard place", what, t);
       else
-        return vxn_make_error (err, 0, "config.json: %s: mount type `%s` is not supported (bind, tmpfs, and the "
-                                       "standard proc, sysfs, devpts, mqueue and cgroup mounts are)", what, t);
+        return vxn_make_error (err, 0,
+                               "config.json: %s: mount type `%s` is not supported (bind, tmpfs, and the "
+                               "standard proc, sysfs, devpts, mqueue and cgroup mounts are)",
+                               what, t);
     }
   if (m->kind == VXN_MOUNT_BIND && (m->source == NULL || m->source[0] == '\0'))
     return vxn_make_error (err, 0, "config.json: %s: a bind mount needs a `source`", what);
@@ -359,11 +364,10 @@ parse_mount (const cJSON *jm, size_t idx, struct vxn_guest_mount *m, vxn_error_t
       free (m->source); /* a device name ("tmpfs", "proc") or an engine's host shm directory: not used */
       m->source = NULL;
     }
-  const char *const *allowed = m->kind == VXN_MOUNT_TMPFS || m->kind == VXN_MOUNT_DEV
-                                       || (m->kind == VXN_MOUNT_SHM && !bind)
-                                   ? tmpfs_data
-                               : m->kind == VXN_MOUNT_DEVPTS ? devpts_data
-                                                             : NULL;
+  const char *const *allowed
+      = m->kind == VXN_MOUNT_TMPFS || m->kind == VXN_MOUNT_DEV || (m->kind == VXN_MOUNT_SHM && !bind) ? tmpfs_data
+        : m->kind == VXN_MOUNT_DEVPTS                                                                 ? devpts_data
+                                                                                                      : NULL;
   cJSON_ArrayForEach (it, opts)
   {
     size_t i = 0;

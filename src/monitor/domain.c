@@ -46,7 +46,7 @@ domain_config_build (struct monitor *m, vxn_error_t *err)
           dc->p9s[i].tag = xasprintf ("vxn%zu", i);
           dc->p9s[i].path = xstrdup (a->p9_paths[i]);
           dc->p9s[i].security_model = xstrdup ("passthrough");
-          dc->p9s[i].devid = (libxl_devid) i;
+          dc->p9s[i].devid = (libxl_devid)i;
         }
       dc->b_info.device_model_version = LIBXL_DEVICE_MODEL_VERSION_QEMU_XEN;
       dc->b_info.device_model = xstrdup (VXN_DEVICE_MODEL);

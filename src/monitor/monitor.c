@@ -87,8 +87,8 @@ qemu_gone (struct monitor *m)
 static void
 qemu_exit_cb (struct ev_loop *loop, ev_io *w, int revents)
 {
-  (void) loop;
-  (void) revents;
+  (void)loop;
+  (void)revents;
   struct monitor *m = w->data;
   monitor_log (m, "the QEMU backend has exited");
   qemu_gone (m);
@@ -97,7 +97,7 @@ qemu_exit_cb (struct ev_loop *loop, ev_io *w, int revents)
 static void
 qemu_timeout_cb (struct ev_loop *loop, ev_timer *w, int revents)
 {
-  (void) revents;
+  (void)revents;
   struct monitor *m = w->data;
   if (m->qemu_killed)
     {
@@ -152,7 +152,7 @@ watch_qemu (struct monitor *m)
       monitor_log (m, "no QEMU backend pid at %s", path);
       return;
     }
-  m->qemu_pidfd = (int) syscall (SYS_pidfd_open, (pid_t) pid, 0);
+  m->qemu_pidfd = (int)syscall (SYS_pidfd_open, (pid_t)pid, 0);
   if (m->qemu_pidfd < 0)
     monitor_log (m, "pidfd_open of the QEMU backend (pid %ld): %s", pid, strerror (errno));
   else

@@ -222,8 +222,10 @@ vxn_cmd_create (struct vxn_global *g, int argc, char **argv, vxn_error_t *err)
   /* Checked here for a clear message: libxl only logs it in monitor.log. */
   if (vol.n_p9 && access (VXN_DEVICE_MODEL, X_OK) < 0)
     {
-      vxn_make_error (err, errno, "bind mounts of directories need QEMU's Xen 9pfs backend `%s` (Debian package "
-                                  "qemu-system-xen)", VXN_DEVICE_MODEL);
+      vxn_make_error (err, errno,
+                      "bind mounts of directories need QEMU's Xen 9pfs backend `%s` (Debian package "
+                      "qemu-system-xen)",
+                      VXN_DEVICE_MODEL);
       goto out_cfg;
     }
   if (!o.console_socket != !cfg.process.terminal)

@@ -169,7 +169,10 @@ if [ -x /usr/sbin/dockerd ] && [ -x "$DOCKER" ]; then
   kill "$dockerd_pid" && wait_exit "$dockerd_pid" 60
   ok $? "dockerd stopped"
   unset DOCKER_HOST
-  clean "docker" "$DROOT"
+  left=""
+  for d in "$DROOT"/*; do [ -f "$d/state.json" ] && left="$left $d"; done
+  is "$left" "" "docker: no vxn container is left under docker's runtime root (shared with runc)"
+  clean "docker"
 else
   diag "docker.io is not installed: docker volume tests skipped"
 fi

@@ -285,9 +285,9 @@ test_mounts (void)
   for (size_t i = 0; same && i < back.n_mounts; i++)
     {
       const struct vxn_guest_mount *a = &back.mounts[i], *b = &m[i];
-      same = a->kind == b->kind && a->flags == b->flags && strcmp (a->dest, b->dest) == 0
-             && !a->source == !b->source && (!a->source || strcmp (a->source, b->source) == 0)
-             && !a->data == !b->data && (!a->data || strcmp (a->data, b->data) == 0);
+      same = a->kind == b->kind && a->flags == b->flags && strcmp (a->dest, b->dest) == 0 && !a->source == !b->source
+             && (!a->source || strcmp (a->source, b->source) == 0) && !a->data == !b->data
+             && (!a->data || strcmp (a->data, b->data) == 0);
     }
   ok (same, "mounts round-trip through the codec");
   vxn_guest_spec_free (&back);
@@ -358,18 +358,12 @@ test_mounts (void)
     const char *what;
   } bad_spec[] = {
 #define S(x) { x, sizeof x - 1, #x }
-    S ("ax\0c/\0u0\0g0\0Mnfs\0D/x\0"),
-    S ("ax\0c/\0u0\0g0\0D/x\0"),
-    S ("ax\0c/\0u0\0g0\0M9p\0D/x\0"),
-    S ("ax\0c/\0u0\0g0\0M9p\0D/x\0SBAD TAG\0"),
-    S ("ax\0c/\0u0\0g0\0Mtmpfs\0Dx\0"),
-    S ("ax\0c/\0u0\0g0\0Mtmpfs\0D/a/../b\0"),
-    S ("ax\0c/\0u0\0g0\0Mtmpfs\0D/x\0F4096\0"),
-    S ("ax\0c/\0u0\0g0\0Msysfs\0D/x\0"),
-    S ("ax\0c/\0u0\0g0\0Mtmpfs\0D/x\0D/y\0"),
-    S ("ax\0c/\0u0\0g0\0Mdev\0D/dev\0Mdev\0D/dev\0"),
-    S ("ax\0c/\0u0\0g0\0Mbind\0D/x\0S/h\0"),
-    S ("ax\0c/\0u0\0g0\0Mtmpfs\0"),
+    S ("ax\0c/\0u0\0g0\0Mnfs\0D/x\0"),          S ("ax\0c/\0u0\0g0\0D/x\0"),
+    S ("ax\0c/\0u0\0g0\0M9p\0D/x\0"),           S ("ax\0c/\0u0\0g0\0M9p\0D/x\0SBAD TAG\0"),
+    S ("ax\0c/\0u0\0g0\0Mtmpfs\0Dx\0"),         S ("ax\0c/\0u0\0g0\0Mtmpfs\0D/a/../b\0"),
+    S ("ax\0c/\0u0\0g0\0Mtmpfs\0D/x\0F4096\0"), S ("ax\0c/\0u0\0g0\0Msysfs\0D/x\0"),
+    S ("ax\0c/\0u0\0g0\0Mtmpfs\0D/x\0D/y\0"),   S ("ax\0c/\0u0\0g0\0Mdev\0D/dev\0Mdev\0D/dev\0"),
+    S ("ax\0c/\0u0\0g0\0Mbind\0D/x\0S/h\0"),    S ("ax\0c/\0u0\0g0\0Mtmpfs\0"),
 #undef S
   };
   for (size_t i = 0; i < sizeof bad_spec / sizeof bad_spec[0]; i++)
