@@ -212,11 +212,17 @@ mount_at (int root, const struct vxn_guest_mount *m, const char *src, const char
   snprintf (target, sizeof target, "/proc/self/fd/%d", fd);
   if (mount (src, target, type, flags, data) < 0)
     vxn_fatal (VXN_EXIT_INIT_FAILED, "mount %s on %s: %s", type ? type : src, m->dest, strerror (errno));
-  /* A bind takes its flags in a remount. */
-  if ((flags & MS_BIND) && (m->flags & VXN_MOUNT_FLAGS_MASK)
-      && mount (NULL, target, NULL, MS_BIND | MS_REMOUNT | m->flags, NULL) < 0)
-    vxn_fatal (VXN_EXIT_INIT_FAILED, "remount %s with its flags: %s", m->dest, strerror (errno));
   close (fd);
+  /* A bind takes its flags in a remount, which must name the new mount's root: the fd above is the dentry
+     underneath it, so resolve the destination again (inside the root again; it now crosses into the new mount). */
+  if ((flags & MS_BIND) && (m->flags & VXN_MOUNT_FLAGS_MASK))
+    {
+      fd = mount_point (root, m->dest, m->kind != VXN_MOUNT_FILE);
+      snprintf (target, sizeof target, "/proc/self/fd/%d", fd);
+      if (mount (NULL, target, NULL, MS_BIND | MS_REMOUNT | m->flags, NULL) < 0)
+        vxn_fatal (VXN_EXIT_INIT_FAILED, "remount %s with its flags: %s", m->dest, strerror (errno));
+      close (fd);
+    }
 }
 
 static void

@@ -29,7 +29,8 @@ domain_config_build (struct monitor *m, vxn_error_t *err)
     libxl_bitmap_set (&dc->b_info.avail_vcpus, i);
   dc->b_info.kernel = xstrdup (a->kernel);
   dc->b_info.ramdisk = xasprintf ("%s/initrd", a->state_dir);
-  dc->b_info.cmdline = xstrdup (GUEST_CMDLINE);
+  /* --debug also turns on the init's timing trace (console.log). */
+  dc->b_info.cmdline = xstrdup (a->debug ? GUEST_CMDLINE " vxn.debug" : GUEST_CMDLINE);
   /* libxl never acts on these (the monitor does); recorded for `xl list -l`. */
   dc->on_poweroff = dc->on_reboot = dc->on_crash = dc->on_watchdog = LIBXL_ACTION_ON_SHUTDOWN_DESTROY;
   /* Volumes: one 9pfs device per directory bind mount (the Xen transport serves one guest mount per device).

@@ -22,11 +22,17 @@ clean () { # clean DESCRIPTION [ROOT...]
 }
 
 # Runtime directly: create, start, wait for the monitor; stdout to $TMP/$2.out, stderr to $TMP/$2.err.
+# With --debug: the guest init's timing trace and the monitor's log are shown as diagnostics.
 rt_run () { # rt_run BUNDLE ID
-  R create --bundle "$1" --pid-file "$TMP/$2.pid" "$2" </dev/null >"$TMP/$2.out" 2>"$TMP/$2.err" || return 1
-  R start "$2" || return 1
-  wait_exit "$(cat "$TMP/$2.pid")" 180 || return 1
-  R delete "$2"
+  local rc=0
+  R --debug create --bundle "$1" --pid-file "$TMP/$2.pid" "$2" </dev/null >"$TMP/$2.out" 2>"$TMP/$2.err" || rc=1
+  [ $rc = 0 ] && { R start "$2" || rc=2; }
+  [ $rc = 0 ] && { wait_exit "$(cat "$TMP/$2.pid")" 300 || rc=3; }
+  grep -h -E "vxn-init|monitor\[" "$ROOT/$2/console.log" "$ROOT/$2/monitor.log" 2>/dev/null |
+    grep -v -E "libxl|xc:" | cut -c1-160 | sed "s/^/# $2: /"
+  [ -s "$TMP/$2.err" ] && sed "s/^/# $2 stderr: /" "$TMP/$2.err"
+  R delete --force "$2" || rc=4
+  return $rc
 }
 # Rewrite a bundle's config.json with a python expression on `c`.
 cfg () { # cfg BUNDLE PYTHON-STATEMENTS
@@ -65,8 +71,6 @@ like "$out" "motd from the host" "a file bind carries the host file's content"
 like "$out" "root-is-writable" "the root stays writable"
 like "$out" "file-bind-is-readonly" "a read-only file bind cannot be written"
 is "$(cat "$TMP/motd")" "motd from the host" "the host file is unchanged"
-[ -s "$TMP/r1.err" ] && sed 's/^/# stderr: /' "$TMP/r1.err"
-[ -n "$(ls -A "$ROOT" 2>/dev/null)" ] && dump_logs "$ROOT" r1
 clean "runtime volumes" "$ROOT"
 
 # Without a volume, for the cost of the QEMU backend.
