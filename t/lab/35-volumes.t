@@ -24,8 +24,10 @@ clean () { # clean DESCRIPTION [ROOT...]
 # Runtime directly: create, start, wait for the monitor; stdout to $TMP/$2.out, stderr to $TMP/$2.err.
 # With --debug: the guest init's timing trace and the monitor's log are shown as diagnostics.
 rt_run () { # rt_run BUNDLE ID
-  local rc=0
+  local rc=0 c0
+  c0=$(now)
   R --debug create --bundle "$1" --pid-file "$TMP/$2.pid" "$2" </dev/null >"$TMP/$2.out" 2>"$TMP/$2.err" || rc=1
+  diag "$2: create took $(awk "BEGIN {print $(now) - $c0}") s"
   [ $rc = 0 ] && { R start "$2" || rc=2; }
   [ $rc = 0 ] && { wait_exit "$(cat "$TMP/$2.pid")" 300 || rc=3; }
   grep -h -E "vxn-init|monitor\[" "$ROOT/$2/console.log" "$ROOT/$2/monitor.log" 2>/dev/null |
@@ -46,6 +48,13 @@ PY
 
 V=$TMP/vol
 mkdir -p "$V" && echo "from the host" >"$V/in"
+
+# Without a volume first, for the cost of the QEMU backend (the create times are diagnostics).
+B0=$TMP/b0
+python3 "$LAB_LIB/mkimage.py" bundle "$B0" /bin/true
+t0=$(now)
+rt_run "$B0" r0; ok $? "runtime: a container without volumes"
+diag "create+start+exit without volumes: $(awk "BEGIN {print $(now) - $t0}") s"
 
 # --- the runtime with a hand-written config.json: tmpfs with options, a directory bind, a read-only file bind.
 B=$TMP/b1
@@ -73,13 +82,7 @@ like "$out" "file-bind-is-readonly" "a read-only file bind cannot be written"
 is "$(cat "$TMP/motd")" "motd from the host" "the host file is unchanged"
 clean "runtime volumes" "$ROOT"
 
-# Without a volume, for the cost of the QEMU backend.
-B0=$TMP/b0
-python3 "$LAB_LIB/mkimage.py" bundle "$B0" /bin/true
-t1=$(now)
-rt_run "$B0" r0; ok $? "runtime: the same without volumes"
-t2=$(now)
-diag "create+start+exit with a 9p volume: $(awk "BEGIN {print $t1 - $t0}") s, without: $(awk "BEGIN {print $t2 - $t1}") s"
+diag "create+start+exit with a 9p volume: $(awk "BEGIN {print $(now) - $t0}") s"
 
 # Bad input: nothing is left (no domain, no QEMU, no state).
 cfg "$B0" "c['mounts'] = [{'destination': '/x', 'type': 'bind', 'source': '$TMP/nonexistent'}]"
@@ -106,7 +109,7 @@ ln -s / "$B2/rootfs/escape"
 mkdir "$B2/rootfs/data"
 cfg "$B2" "c['root']['readonly'] = True; c['mounts'] = [{'destination': '/escape/data', 'type': 'bind', 'source': '$V'}]"
 rt_run "$B2" r2; ok $? "a destination through an absolute symlink, read-only root"
-like "$(cat "$TMP/r2.out")" "/escape/data/in.*/data/in" "... lands inside the container's root"
+is "$(cat "$TMP/r2.out" | head -n 2 | tr '\n' ' ')" "/data/in /escape/data/in " "... lands inside the container's root"
 like "$(cat "$TMP/r2.out")" "root-is-readonly" "root.readonly: writing to / fails"
 like "$(cat "$TMP/r2.out")" "volume-is-writable" "... and writing to the volume works"
 is "$(cat "$V/rw" 2>/dev/null)" "rw" "... reaching the host"
