@@ -28,15 +28,17 @@ guest_vxn_init_LDADD = $(XEN_STATIC_LIBS) $(GUEST_CAP_LIBS)
 guest_kernel_image = $(guest_kernel:%=/boot/vmlinuz-%)
 guest_build_initramfs = $(top_srcdir)/guest/build-initramfs --kernel '$(guest_kernel)' --tools $(top_srcdir)/guest
 
-guest_DATA += guest/initramfs.cpio guest/vmlinux
+guest_DATA += guest/initramfs.cpio guest/initramfs-9p.cpio guest/vmlinux
+# One rule writes both archives (the 9p one holds the modules the base one lacks).
 guest/initramfs.cpio: guest/vxn-init $(top_srcdir)/guest/build-initramfs $(top_srcdir)/guest/gen-cpio \
 		$(guest_kernel_image)
 	@$(MKDIR_P) guest
-	$(AM_V_GEN)$(guest_build_initramfs) --init guest/vxn-init --initramfs $@
+	$(AM_V_GEN)$(guest_build_initramfs) --init guest/vxn-init --initramfs $@ --initramfs-9p guest/initramfs-9p.cpio
+guest/initramfs-9p.cpio: guest/initramfs.cpio
 guest/vmlinux: $(top_srcdir)/guest/build-initramfs $(top_srcdir)/guest/extract-vmlinux $(guest_kernel_image)
 	@$(MKDIR_P) guest
 	$(AM_V_GEN)$(guest_build_initramfs) --vmlinux $@
-CLEANFILES += guest/initramfs.cpio guest/vmlinux
+CLEANFILES += guest/initramfs.cpio guest/initramfs-9p.cpio guest/vmlinux
 
 EXTRA_DIST += \
 	guest/build-initramfs \

@@ -1,4 +1,5 @@
-/* Load the kernel modules the initramfs ships (xen-evtchn and xen-gntdev for the vchan client).
+/* Load the kernel modules the initramfs ships (xen-evtchn and xen-gntdev for the vchan client; the 9pfs modules
+   when the runtime appended them for a container with volumes).
 
    There is no modprobe and no depmod data here: guest/build-initramfs writes /lib/modules/modules.load with one
    file name per line, already in dependency order, so loading them in that order is enough. Debian's modules are
@@ -13,11 +14,11 @@
 #include <unistd.h>
 
 static void
-load_one (const char *name)
+load_one (const char *name, const char *list)
 {
   char path[256];
   if (snprintf (path, sizeof path, "/lib/modules/%s", name) >= (int)sizeof path || strchr (name, '/') != NULL)
-    vxn_fatal (VXN_EXIT_INIT_FAILED, "%s: bad module name in %s", name, VXN_MODULES_LIST);
+    vxn_fatal (VXN_EXIT_INIT_FAILED, "%s: bad module name in %s", name, list);
   int fd = open (path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     vxn_fatal (VXN_EXIT_INIT_FAILED, "open %s: %s", path, strerror (errno));
@@ -30,22 +31,28 @@ load_one (const char *name)
 void
 vxn_load_modules (void)
 {
+  vxn_load_module_list (VXN_MODULES_LIST);
+}
+
+void
+vxn_load_module_list (const char *list)
+{
   char line[256];
-  FILE *f = fopen (VXN_MODULES_LIST, "re");
+  FILE *f = fopen (list, "re");
   if (f == NULL)
-    vxn_fatal (VXN_EXIT_INIT_FAILED, "open %s: %s (is this the vxn initramfs?)", VXN_MODULES_LIST, strerror (errno));
+    vxn_fatal (VXN_EXIT_INIT_FAILED, "open %s: %s (is this the vxn initramfs?)", list, strerror (errno));
   while (fgets (line, sizeof line, f) != NULL)
     {
       size_t len = strlen (line);
       if (len > 0 && line[len - 1] == '\n')
         line[--len] = '\0';
       else if (!feof (f))
-        vxn_fatal (VXN_EXIT_INIT_FAILED, "%s: line too long", VXN_MODULES_LIST);
+        vxn_fatal (VXN_EXIT_INIT_FAILED, "%s: line too long", list);
       if (len == 0 || line[0] == '#')
         continue;
-      load_one (line);
+      load_one (line, list);
     }
   if (ferror (f))
-    vxn_fatal (VXN_EXIT_INIT_FAILED, "read %s: %s", VXN_MODULES_LIST, strerror (errno));
+    vxn_fatal (VXN_EXIT_INIT_FAILED, "read %s: %s", list, strerror (errno));
   fclose (f);
 }

@@ -5,14 +5,22 @@
    tables as if it were the init), its own devpts instance, /dev/shm and /dev/mqueue. /proc is mounted by the
    entrypoint process itself (entrypoint.c), because a proc mount shows the pid namespace of whoever mounts it.
    Nothing is mounted over image directories other than /dev, /sys and /proc, so image content is never hidden:
-   /tmp in particular stays the image's own (it is already RAM, the initramfs is a tmpfs). */
+   /tmp in particular stays the image's own (it is already RAM, the initramfs is a tmpfs).
+
+   config.json's mounts (docs/design.md "Mounts") set the options of these standard mounts, then add theirs in
+   config.json order: tmpfs, cgroup2, host directories over Xen 9pfs, and host files the runtime copied into the
+   initramfs (bind mounted from /vxn/files). Mount points are resolved inside /rootfs with RESOLVE_IN_ROOT, so a
+   symlink in the image can never lead a mount outside the container's root. */
 #include "vxn-init.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -101,12 +109,168 @@ dev_link (const char *target, const char *name)
     vxn_fatal (VXN_EXIT_INIT_FAILED, "symlink %s: %s", path, strerror (errno));
 }
 
+static const struct vxn_guest_mount *
+find_kind (const struct vxn_guest_spec *spec, enum vxn_mount_kind kind)
+{
+  for (size_t i = 0; i < spec->n_mounts; i++)
+    if (spec->mounts[i].kind == kind)
+      return &spec->mounts[i];
+  return NULL;
+}
+
+/* A standard mount: config.json's flags and options when it has an entry for it, else runc's defaults. */
+static void
+std_mount (const struct vxn_guest_spec *spec, enum vxn_mount_kind kind, const char *src, const char *target,
+           const char *type, unsigned long flags, const char *data)
+{
+  const struct vxn_guest_mount *m = find_kind (spec, kind);
+  if (m != NULL)
+    {
+      flags = m->flags;
+      if (m->data != NULL)
+        data = m->data;
+    }
+  do_mount (src, target, type, flags, data);
+}
+
+static int
+open_in_root (int root, const char *path, int flags)
+{
+  struct open_how how = {
+    .flags = O_PATH | O_CLOEXEC | flags,
+    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+  };
+  return syscall (SYS_openat2, root, *path ? path : ".", &how, sizeof how);
+}
+
+/* The mount point DEST (absolute, normalised by the decoder) inside the container's root, created when missing
+   (directories 0755, a file mount point empty 0644), as an O_PATH fd. Symlinks in the image are followed as if
+   /rootfs were /: they cannot point outside it. */
+static int
+mount_point (int root, const char *dest, int want_dir)
+{
+  char path[4096];
+  if (strlen (dest) >= sizeof path)
+    vxn_fatal (VXN_EXIT_INIT_FAILED, "mount destination %.64s...: too long", dest);
+  strcpy (path, dest + 1);
+  for (char *p = path;; p++)
+    {
+      if (*p != '/' && *p != '\0')
+        continue;
+      char c = *p, *slash = NULL;
+      int last = c == '\0', fd;
+      *p = '\0';
+      fd = open_in_root (root, path, last && !want_dir ? 0 : O_DIRECTORY);
+      if (fd < 0 && errno == ENOENT)
+        {
+          slash = strrchr (path, '/');
+          if (slash)
+            *slash = '\0';
+          int parent = open_in_root (root, slash ? path : "", O_DIRECTORY);
+          const char *name = slash ? slash + 1 : path;
+          int r = -1;
+          if (parent >= 0)
+            {
+              if (last && !want_dir)
+                {
+                  r = openat (parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+                  if (r >= 0)
+                    close (r);
+                }
+              else
+                r = mkdirat (parent, name, 0755);
+              close (parent);
+            }
+          if (slash)
+            *slash = '/';
+          if (r < 0)
+            vxn_fatal (VXN_EXIT_INIT_FAILED, "create mount point %s (component %s): %s", dest, path, strerror (errno));
+          fd = open_in_root (root, path, last && !want_dir ? 0 : O_DIRECTORY);
+        }
+      if (fd < 0)
+        vxn_fatal (VXN_EXIT_INIT_FAILED, "mount point %s (at %s): %s", dest, path, strerror (errno));
+      if (last)
+        {
+          struct stat st;
+          if (fstat (fd, &st) < 0 || (want_dir ? !S_ISDIR (st.st_mode) : !S_ISREG (st.st_mode)))
+            vxn_fatal (VXN_EXIT_INIT_FAILED, "mount point %s exists and is not a %s", dest,
+                       want_dir ? "directory" : "regular file");
+          return fd;
+        }
+      close (fd);
+      *p = c;
+    }
+}
+
+/* Mount onto the fd's own dentry (mount(2) follows the /proc/self/fd magic link), never re-resolving DEST. */
+static void
+mount_at (int root, const struct vxn_guest_mount *m, const char *src, const char *type, unsigned long flags,
+          const char *data)
+{
+  char target[64];
+  int fd = mount_point (root, m->dest, m->kind != VXN_MOUNT_FILE);
+  snprintf (target, sizeof target, "/proc/self/fd/%d", fd);
+  if (mount (src, target, type, flags, data) < 0)
+    vxn_fatal (VXN_EXIT_INIT_FAILED, "mount %s on %s: %s", type ? type : src, m->dest, strerror (errno));
+  close (fd);
+  /* A bind takes its flags in a remount, which must name the new mount's root: the fd above is the dentry
+     underneath it, so resolve the destination again (inside the root again; it now crosses into the new mount). */
+  if ((flags & MS_BIND) && (m->flags & VXN_MOUNT_FLAGS_MASK))
+    {
+      fd = mount_point (root, m->dest, m->kind != VXN_MOUNT_FILE);
+      snprintf (target, sizeof target, "/proc/self/fd/%d", fd);
+      if (mount (NULL, target, NULL, MS_BIND | MS_REMOUNT | m->flags, NULL) < 0)
+        vxn_fatal (VXN_EXIT_INIT_FAILED, "remount %s with its flags: %s", m->dest, strerror (errno));
+      close (fd);
+    }
+}
+
+static void
+extra_mounts (const struct vxn_guest_spec *spec)
+{
+  int root = open (VXN_ROOTFS, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root < 0)
+    vxn_fatal (VXN_EXIT_INIT_FAILED, "open %s: %s", VXN_ROOTFS, strerror (errno));
+  for (size_t i = 0; i < spec->n_mounts; i++)
+    {
+      const struct vxn_guest_mount *m = &spec->mounts[i];
+      switch (m->kind)
+        {
+        case VXN_MOUNT_CGROUP:
+          mount_at (root, m, "cgroup2", "cgroup2", m->flags, NULL);
+          break;
+        case VXN_MOUNT_TMPFS:
+          mount_at (root, m, "tmpfs", "tmpfs", m->flags, m->data);
+          break;
+        case VXN_MOUNT_9P:
+          /* The default (client) access mode sends the caller's uid/gid with every create; QEMU's passthrough
+             security model applies them on the host. */
+          mount_at (root, m, m->source, "9p", m->flags, "trans=xen,version=9p2000.L");
+          break;
+        case VXN_MOUNT_FILE:
+          mount_at (root, m, m->source, NULL, MS_BIND, NULL);
+          break;
+        default:
+          break; /* the standard ones are mounted already */
+        }
+      vxn_debug ("mounted %s %s", vxn_mount_kind_name (m->kind), m->dest);
+    }
+  close (root);
+}
+
 void
 vxn_mount_container (const struct vxn_guest_spec *spec)
 {
   struct stat st;
   if (stat (VXN_ROOTFS "/.", &st) < 0 || !S_ISDIR (st.st_mode))
     vxn_fatal (VXN_EXIT_INIT_FAILED, "no container root filesystem at %s", VXN_ROOTFS);
+  /* Only containers with a 9p mount load the 9pfs modules (the runtime appended them to the initramfs). Loading
+     9pnet_xen returns once the kernel has connected the 9pfs devices Dom0 configured. */
+  if (find_kind (spec, VXN_MOUNT_9P) != NULL)
+    {
+      vxn_load_module_list (VXN_MODULES_9P_LIST);
+      vxn_debug ("9pfs modules loaded");
+    }
 
   /* A read-only root needs its own mount to flag read-only; the flag is applied last, once the mount points
      below exist (they are created in the image when missing, as runc does). */
@@ -116,8 +280,10 @@ vxn_mount_container (const struct vxn_guest_spec *spec)
   mountpoint_dir (VXN_ROOTFS "/sys");
   mountpoint_dir (VXN_ROOTFS "/dev");
 
-  do_mount ("sysfs", VXN_ROOTFS "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, NULL);
-  do_mount ("tmpfs", VXN_ROOTFS "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k");
+  std_mount (spec, VXN_MOUNT_SYSFS, "sysfs", VXN_ROOTFS "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY,
+             NULL);
+  std_mount (spec, VXN_MOUNT_DEV, "tmpfs", VXN_ROOTFS "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME,
+             "mode=755,size=65536k");
 
   /* The OCI default device set (runtime-spec config-linux.md "Default Devices"). */
   dev_node ("null", 1, 3);
@@ -135,10 +301,14 @@ vxn_mount_container (const struct vxn_guest_spec *spec)
       || mkdir (VXN_ROOTFS "/dev/mqueue", 0755) < 0)
     vxn_fatal (VXN_EXIT_INIT_FAILED, "mkdir in %s/dev: %s", VXN_ROOTFS, strerror (errno));
   /* A private devpts instance: the container's ptys are numbered from 0 and it cannot see the guest's. */
-  do_mount ("devpts", VXN_ROOTFS "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
-            "newinstance,ptmxmode=0666,mode=0620,gid=5");
-  do_mount ("shm", VXN_ROOTFS "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k");
-  do_mount ("mqueue", VXN_ROOTFS "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+  std_mount (spec, VXN_MOUNT_DEVPTS, "devpts", VXN_ROOTFS "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+             "newinstance,ptmxmode=0666,mode=0620,gid=5");
+  std_mount (spec, VXN_MOUNT_SHM, "shm", VXN_ROOTFS "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+             "mode=1777,size=65536k");
+  std_mount (spec, VXN_MOUNT_MQUEUE, "mqueue", VXN_ROOTFS "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+             NULL);
+
+  extra_mounts (spec);
 
   if (spec->readonly_root)
     do_mount (NULL, VXN_ROOTFS, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL);

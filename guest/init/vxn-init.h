@@ -17,6 +17,7 @@ struct libxenvchan;
 #define VXN_ROOTFS "/rootfs"
 #define VXN_SPEC_PATH "/vxn/spec"
 #define VXN_MODULES_LIST "/lib/modules/modules.load"
+#define VXN_MODULES_9P_LIST "/lib/modules/modules-9p.load"
 
 /* Exit codes reported as "exited <code>" when the entrypoint never ran. */
 #define VXN_EXIT_INIT_FAILED 255
@@ -88,6 +89,7 @@ void vxn_mount_console (const char *slave_path);
 
 /* modules.c */
 void vxn_load_modules (void);
+void vxn_load_module_list (const char *list);
 
 /* xs.c */
 void vxn_xs_open (void);

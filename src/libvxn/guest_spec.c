@@ -51,6 +51,155 @@ buf_put_num (struct buf *b, char tag, unsigned long v)
   return buf_put (b, tag, s);
 }
 
+/* ---- Mount records (docs/design.md "Mounts"). A mount is a group: `M` kind starts it, then `D` destination, and
+   when present `S` source, `O` filesystem options, `F` flags (decimal MS_* bits). ---- */
+
+static const char *const mount_kind_names[VXN_MOUNT__COUNT]
+    = { "proc", "sysfs", "dev", "devpts", "shm", "mqueue", "cgroup", "tmpfs", "9p", "file", "bind" };
+/* Where the standard kinds must be (NULL: anywhere). */
+static const char *const mount_kind_dest[VXN_MOUNT__COUNT]
+    = { "/proc", "/sys", "/dev", "/dev/pts", "/dev/shm", "/dev/mqueue", NULL, NULL, NULL, NULL, NULL };
+
+const char *
+vxn_mount_kind_name (enum vxn_mount_kind kind)
+{
+  return (unsigned)kind < VXN_MOUNT__COUNT ? mount_kind_names[kind] : "?";
+}
+
+/* Absolute, and no empty, `.` or `..` component: the guest resolves it inside the container's root. */
+static int
+dest_ok (const char *d)
+{
+  if (d == NULL || d[0] != '/' || d[1] == '\0')
+    return 0;
+  for (const char *p = d; *p;)
+    {
+      const char *c = p + 1, *e = strchrnul (c, '/');
+      size_t n = e - c;
+      if (n == 0 || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
+        return 0;
+      p = e;
+    }
+  return 1;
+}
+
+static int
+tag_ok (const char *t)
+{
+  size_t n = strspn (t, "abcdefghijklmnopqrstuvwxyz0123456789");
+  return n > 0 && n <= 31 && t[n] == '\0';
+}
+
+/* One mount's consistency; used by both directions. */
+static int
+check_mount (const struct vxn_guest_mount *m, char *errbuf, size_t errlen)
+{
+  if ((unsigned)m->kind >= VXN_MOUNT__COUNT || m->kind == VXN_MOUNT_BIND)
+    return fail (errbuf, errlen, "mount of an unresolved kind");
+  const char *kind = mount_kind_names[m->kind];
+  if (!dest_ok (m->dest))
+    return fail (errbuf, errlen, "%s mount: destination `%s` is not a clean absolute path", kind,
+                 m->dest ? m->dest : "");
+  if (mount_kind_dest[m->kind] && strcmp (m->dest, mount_kind_dest[m->kind]) != 0)
+    return fail (errbuf, errlen, "%s mount must be at %s, not `%s`", kind, mount_kind_dest[m->kind], m->dest);
+  if ((m->kind == VXN_MOUNT_9P || m->kind == VXN_MOUNT_FILE) != (m->source != NULL))
+    return fail (errbuf, errlen, "%s mount at %s: %s", kind, m->dest, m->source ? "unexpected source" : "no source");
+  if (m->kind == VXN_MOUNT_9P && !tag_ok (m->source))
+    return fail (errbuf, errlen, "9p mount at %s: bad tag", m->dest);
+  if (m->kind == VXN_MOUNT_FILE && m->source[0] != '/')
+    return fail (errbuf, errlen, "file mount at %s: source not absolute", m->dest);
+  if (m->data && (m->kind == VXN_MOUNT_9P || m->kind == VXN_MOUNT_FILE || m->data[0] == '\0'))
+    return fail (errbuf, errlen, "%s mount at %s: unexpected options", kind, m->dest);
+  if (m->flags & ~(unsigned long)VXN_MOUNT_FLAGS_MASK)
+    return fail (errbuf, errlen, "%s mount at %s: unsupported flags %#lx", kind, m->dest, m->flags);
+  return 0;
+}
+
+/* 0, -1 out of memory, -2 with a message in errbuf. */
+static int
+encode_mounts (struct buf *b, const struct vxn_guest_spec *spec, char *errbuf, size_t errlen)
+{
+  int r = 0;
+  for (size_t i = 0; i < spec->n_mounts && r == 0; i++)
+    {
+      const struct vxn_guest_mount *m = &spec->mounts[i];
+      if (check_mount (m, errbuf, errlen) < 0)
+        return -2;
+      r = buf_put (b, 'M', mount_kind_names[m->kind]);
+      if (r == 0)
+        r = buf_put (b, 'D', m->dest);
+      if (r == 0 && m->source)
+        r = buf_put (b, 'S', m->source);
+      if (r == 0 && m->data)
+        r = buf_put (b, 'O', m->data);
+      if (r == 0 && m->flags)
+        r = buf_put_num (b, 'F', m->flags);
+    }
+  return r;
+}
+
+/* Returns 1 if TAG is a mount record (taking VALUE), 0 if it is not, -1 on error. */
+static int
+decode_mount_record (struct vxn_guest_spec *spec, char tag, char *value, char *errbuf, size_t errlen)
+{
+  struct vxn_guest_mount *m = spec->n_mounts ? &spec->mounts[spec->n_mounts - 1] : NULL;
+  char **field = NULL, *end;
+  if (!strchr ("MDSOF", tag) || tag == '\0')
+    return 0;
+  if (tag == 'M')
+    {
+      if (m && check_mount (m, errbuf, errlen) < 0)
+        return -1;
+      size_t k = 0;
+      while (k < VXN_MOUNT__COUNT && strcmp (mount_kind_names[k], value) != 0)
+        k++;
+      if (k == VXN_MOUNT__COUNT || k == VXN_MOUNT_BIND)
+        return fail (errbuf, errlen, "unknown mount kind `%.32s`", value);
+      for (size_t i = 0; i < spec->n_mounts; i++)
+        if (mount_kind_dest[k] && spec->mounts[i].kind == (enum vxn_mount_kind)k)
+          return fail (errbuf, errlen, "%s mount appears twice", value);
+      m = realloc (spec->mounts, (spec->n_mounts + 1) * sizeof *m);
+      if (m == NULL)
+        return fail (errbuf, errlen, "out of memory");
+      spec->mounts = m;
+      m = &m[spec->n_mounts++];
+      memset (m, 0, sizeof *m);
+      m->kind = (enum vxn_mount_kind)k;
+      free (value);
+      return 1;
+    }
+  if (m == NULL)
+    return fail (errbuf, errlen, "mount record `%c` before any `M`", tag);
+  if (tag == 'F')
+    {
+      errno = 0;
+      unsigned long v = strtoul (value, &end, 10);
+      if (value[0] < '0' || value[0] > '9' || errno || *end || m->flags)
+        return fail (errbuf, errlen, "bad or repeated mount flags `%.32s`", value);
+      m->flags = v;
+      free (value);
+      return 1;
+    }
+  field = tag == 'D' ? &m->dest : tag == 'S' ? &m->source : &m->data;
+  if (*field)
+    return fail (errbuf, errlen, "mount record `%c` appears twice", tag);
+  *field = value;
+  return 1;
+}
+
+static void
+free_mounts (struct vxn_guest_spec *spec)
+{
+  for (size_t i = 0; i < spec->n_mounts; i++)
+    {
+      free (spec->mounts[i].dest);
+      free (spec->mounts[i].source);
+      free (spec->mounts[i].data);
+    }
+  free (spec->mounts);
+}
+/* ---- end of mount records ---- */
+
 /* ---- Process credentials and limits: records K, L, N, U, J (docs/design.md), applied by
    guest/init/credentials.c. Kept apart from the records above. ---- */
 
@@ -274,6 +423,11 @@ vxn_guest_spec_encode (const struct vxn_guest_spec *spec, char **out, size_t *ou
     r = buf_put (&b, 'r', spec->readonly_root ? "1" : "0");
   if (r == 0)
     r = encode_process (&b, spec);
+  if (r == 0 && (r = encode_mounts (&b, spec, errbuf, errlen)) == -2)
+    {
+      free (b.data);
+      return -1;
+    }
   if (r < 0)
     {
       free (b.data);
@@ -420,6 +574,15 @@ vxn_guest_spec_decode (const char *buf, size_t len, struct vxn_guest_spec *spec,
           free (copy);
           break;
         default:
+          switch (decode_mount_record (spec, tag, copy, errbuf, errlen))
+            {
+            case 1:
+              continue;
+            case -1:
+              free (copy);
+              vxn_guest_spec_free (spec);
+              return -1;
+            }
           {
             int mine = decode_process (tag, copy, spec, seen, errbuf, errlen);
             free (copy);
@@ -444,6 +607,11 @@ vxn_guest_spec_decode (const char *buf, size_t len, struct vxn_guest_spec *spec,
     {
       vxn_guest_spec_free (spec);
       return fail (errbuf, errlen, "spec has no uid or gid");
+    }
+  if (spec->n_mounts && check_mount (&spec->mounts[spec->n_mounts - 1], errbuf, errlen) < 0)
+    {
+      vxn_guest_spec_free (spec);
+      return -1;
     }
   if (spec->env == NULL && push (&spec->env, &spec->n_env, NULL) == 0)
     spec->n_env = 0; /* an empty, NULL-terminated environment */
@@ -470,11 +638,12 @@ free_vec (char **v)
 void
 vxn_guest_spec_free (struct vxn_guest_spec *spec)
 {
+  free (spec->rlimits);
   free_vec (spec->args);
   free_vec (spec->env);
   free (spec->cwd);
   free (spec->hostname);
   free (spec->additional_gids);
-  free (spec->rlimits);
+  free_mounts (spec);
   memset (spec, 0, sizeof *spec);
 }

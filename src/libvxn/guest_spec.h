@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/mount.h>
 #include <sys/types.h>
 
 #define VXN_SPEC_MAX_SIZE (1024 * 1024)
@@ -27,6 +28,38 @@ struct vxn_rlimit
   int resource;
   uint64_t soft, hard;
 };
+/* Mounts (config.json `mounts`, resolved by the runtime; docs/design.md "Mounts"). The standard kinds (proc to
+   cgroup) adjust what the guest always mounts; the others are added in their config.json order. */
+enum vxn_mount_kind
+{
+  VXN_MOUNT_PROC,   /* /proc; mounted by the entrypoint itself */
+  VXN_MOUNT_SYSFS,  /* /sys */
+  VXN_MOUNT_DEV,    /* tmpfs /dev with the default devices */
+  VXN_MOUNT_DEVPTS, /* /dev/pts */
+  VXN_MOUNT_SHM,    /* tmpfs /dev/shm (also for an engine's host shm bind) */
+  VXN_MOUNT_MQUEUE, /* /dev/mqueue */
+  VXN_MOUNT_CGROUP, /* the guest's cgroup2, anywhere */
+  VXN_MOUNT_TMPFS,  /* anywhere */
+  VXN_MOUNT_9P,     /* a host directory: source is the 9pfs tag */
+  VXN_MOUNT_FILE,   /* a host file copied into the initramfs: source is its path there */
+  VXN_MOUNT_BIND,   /* parsed from config.json, not yet resolved to 9p or file: never encoded */
+  VXN_MOUNT__COUNT
+};
+/* The mount flags a spec may carry; the guest ignores propagation (nothing propagates out of a VM). */
+#define VXN_MOUNT_FLAGS_MASK                                                                                           \
+  (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_SYNCHRONOUS | MS_DIRSYNC | MS_NOATIME | MS_NODIRATIME             \
+   | MS_RELATIME | MS_STRICTATIME)
+
+struct vxn_guest_mount
+{
+  enum vxn_mount_kind kind;
+  char *dest;          /* absolute, normalised (no `.`, `..` or empty components) */
+  char *source;        /* 9p tag, initramfs path of a file, or the host path of an unresolved bind; else NULL */
+  char *data;          /* filesystem options (e.g. "size=64m,mode=1777"), or NULL */
+  unsigned long flags; /* MS_* bits within VXN_MOUNT_FLAGS_MASK */
+};
+
+const char *vxn_mount_kind_name (enum vxn_mount_kind kind);
 
 struct vxn_guest_spec
 {
@@ -53,6 +86,8 @@ struct vxn_guest_spec
   unsigned umask;
   int have_oom_score_adj;
   int oom_score_adj;
+  struct vxn_guest_mount *mounts; /* in config.json order */
+  size_t n_mounts;
 };
 
 /* RLIMIT_NOFILE <-> its number; -1 or NULL when unknown. */

@@ -2,6 +2,7 @@
 
 #include "initrd.h"
 #include "utils.h"
+#include "volumes.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -143,9 +144,52 @@ out:
   return ret;
 }
 
+/* A file bind mount's content, with its owner and mode, as vxn/files/<i>. */
+static int
+add_file (struct archive *w, const char *src, size_t i, vxn_error_t *err)
+{
+  struct stat st;
+  char name[64];
+  cleanup_close int fd = open (src, O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || fstat (fd, &st) < 0)
+    return vxn_make_error (err, errno, "bind mount source `%s`", src);
+  if (!S_ISREG (st.st_mode) || st.st_size > VXN_FILE_BIND_MAX)
+    return vxn_make_error (err, 0, "bind mount source `%s` changed: no longer a small regular file", src);
+  snprintf (name, sizeof name, "%s/%zu", VXN_FILES_DIR + 1, i);
+  struct archive_entry *e = archive_entry_new ();
+  archive_entry_set_pathname (e, name);
+  archive_entry_set_filetype (e, AE_IFREG);
+  archive_entry_set_perm (e, st.st_mode & 07777);
+  archive_entry_set_uid (e, st.st_uid);
+  archive_entry_set_gid (e, st.st_gid);
+  archive_entry_set_size (e, st.st_size);
+  archive_entry_set_nlink (e, 1);
+  archive_entry_set_mtime (e, st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+  int r = archive_write_header (w, e);
+  archive_entry_free (e);
+  if (r != ARCHIVE_OK)
+    return archive_fail (w, name, err);
+  /* Exactly the size in the header, even if the file grows or shrinks meanwhile. */
+  char buf[65536];
+  for (off_t left = st.st_size; left > 0;)
+    {
+      ssize_t n = read (fd, buf, left < (off_t)sizeof buf ? (size_t)left : sizeof buf);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return vxn_make_error (err, errno, "read `%s`", src);
+      if (n == 0)
+        memset (buf, 0, (n = left < (off_t)sizeof buf ? left : (off_t)sizeof buf));
+      if (archive_write_data (w, buf, n) != n)
+        return archive_fail (w, name, err);
+      left -= n;
+    }
+  return 0;
+}
+
 int
-vxn_initrd_build (int out_fd, const char *base_initramfs, const char *spec, size_t spec_len, const char *rootfs_dir,
-                  vxn_error_t *err)
+vxn_initrd_build (int out_fd, const char *base_initramfs, const char *extra_initramfs, const char *spec,
+                  size_t spec_len, const char *rootfs_dir, char *const *files, size_t n_files, vxn_error_t *err)
 {
   struct stat st;
   if (stat (rootfs_dir, &st) < 0)
@@ -157,6 +201,14 @@ vxn_initrd_build (int out_fd, const char *base_initramfs, const char *spec, size
     return vxn_make_error (err, errno, "open guest initramfs `%s`", base_initramfs);
   if (copy_fd (base, out_fd, base_initramfs, err) < 0)
     return -1;
+  if (extra_initramfs)
+    {
+      cleanup_close int extra = open (extra_initramfs, O_RDONLY | O_CLOEXEC);
+      if (extra < 0)
+        return vxn_make_error (err, errno, "open guest initramfs `%s`", extra_initramfs);
+      if (copy_fd (extra, out_fd, extra_initramfs, err) < 0)
+        return -1;
+    }
 
   struct archive *w = archive_write_new ();
   int ret = -1;
@@ -166,7 +218,14 @@ vxn_initrd_build (int out_fd, const char *base_initramfs, const char *spec, size
       ret = archive_fail (w, "initrd", err);
       goto out;
     }
-  if (add_dir (w, "vxn", err) < 0 || add_spec (w, spec, spec_len, err) < 0 || add_rootfs (w, rootfs_dir, err) < 0)
+  if (add_dir (w, "vxn", err) < 0 || add_spec (w, spec, spec_len, err) < 0)
+    goto out;
+  if (n_files && add_dir (w, VXN_FILES_DIR + 1, err) < 0)
+    goto out;
+  for (size_t i = 0; i < n_files; i++)
+    if (add_file (w, files[i], i, err) < 0)
+      goto out;
+  if (add_rootfs (w, rootfs_dir, err) < 0)
     goto out;
   if (archive_write_close (w) != ARCHIVE_OK)
     {

@@ -13,6 +13,7 @@ src_libvxn_libvxn_a_SOURCES = \
 	src/libvxn/state_file.c src/libvxn/state_file.h \
 	src/libvxn/ctl.c src/libvxn/ctl.h \
 	src/libvxn/initrd.c src/libvxn/initrd.h \
+	src/libvxn/volumes.c src/libvxn/volumes.h \
 	src/libvxn/terminal.c src/libvxn/terminal.h \
 	src/libvxn/tuning.c src/libvxn/tuning.h
 LIBVXN_LIBS = src/libvxn/libvxn.a $(CJSON_LIBS) $(LIBARCHIVE_LIBS) $(LIBCAP_LIBS)

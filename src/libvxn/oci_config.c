@@ -3,9 +3,11 @@
 #include "oci_config.h"
 #include "utils.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
+#include <sys/mount.h>
 
 #include <cjson/cJSON.h>
 
@@ -344,6 +346,255 @@ parse_memory (const cJSON *root, int64_t *limit, vxn_error_t *err)
   return 0;
 }
 
+/* ---- config.json `mounts` (docs/design.md "Mounts"; vxn-oci-runtime(8) MOUNTS) ---- */
+
+#define MOUNT_BIND_OPT 1 /* bind, rbind */
+#define MOUNT_IGNORED 2  /* propagation and labels: nothing propagates out of a VM */
+
+static const struct
+{
+  const char *name;
+  unsigned long set, clear;
+  int what;
+} mount_options[] = {
+  { "ro", MS_RDONLY, 0, 0 },
+  { "rw", 0, MS_RDONLY, 0 },
+  { "nosuid", MS_NOSUID, 0, 0 },
+  { "suid", 0, MS_NOSUID, 0 },
+  { "nodev", MS_NODEV, 0, 0 },
+  { "dev", 0, MS_NODEV, 0 },
+  { "noexec", MS_NOEXEC, 0, 0 },
+  { "exec", 0, MS_NOEXEC, 0 },
+  { "sync", MS_SYNCHRONOUS, 0, 0 },
+  { "async", 0, MS_SYNCHRONOUS, 0 },
+  { "dirsync", MS_DIRSYNC, 0, 0 },
+  { "noatime", MS_NOATIME, 0, 0 },
+  { "atime", 0, MS_NOATIME, 0 },
+  { "nodiratime", MS_NODIRATIME, 0, 0 },
+  { "diratime", 0, MS_NODIRATIME, 0 },
+  { "relatime", MS_RELATIME, 0, 0 },
+  { "norelatime", 0, MS_RELATIME, 0 },
+  { "strictatime", MS_STRICTATIME, 0, 0 },
+  { "nostrictatime", 0, MS_STRICTATIME, 0 },
+  { "rro", MS_RDONLY, 0, 0 },
+  { "rrw", 0, MS_RDONLY, 0 },
+  { "rnosuid", MS_NOSUID, 0, 0 },
+  { "rnodev", MS_NODEV, 0, 0 },
+  { "rnoexec", MS_NOEXEC, 0, 0 },
+  { "bind", 0, 0, MOUNT_BIND_OPT },
+  { "rbind", 0, 0, MOUNT_BIND_OPT },
+  { "private", 0, 0, MOUNT_IGNORED },
+  { "rprivate", 0, 0, MOUNT_IGNORED },
+  { "shared", 0, 0, MOUNT_IGNORED },
+  { "rshared", 0, 0, MOUNT_IGNORED },
+  { "slave", 0, 0, MOUNT_IGNORED },
+  { "rslave", 0, 0, MOUNT_IGNORED },
+  { "unbindable", 0, 0, MOUNT_IGNORED },
+  { "runbindable", 0, 0, MOUNT_IGNORED },
+  { "z", 0, 0, MOUNT_IGNORED },
+  { "Z", 0, 0, MOUNT_IGNORED },
+  { "tmpcopyup", 0, 0, MOUNT_IGNORED },
+  { "notmpcopyup", 0, 0, MOUNT_IGNORED },
+};
+
+/* Filesystem options a kind accepts (`key=` takes a value, a bare key none). */
+static const char *const tmpfs_data[] = { "size=", "nr_blocks=", "nr_inodes=", "mode=", "uid=", "gid=", NULL };
+static const char *const devpts_data[] = { "newinstance", "ptmxmode=", "mode=", "uid=", "gid=", "max=", NULL };
+
+static int
+data_value_ok (const char *key, const char *v)
+{
+  size_t n = strspn (v, "0123456789");
+  if (strcmp (key, "mode=") == 0 || strcmp (key, "ptmxmode=") == 0)
+    return n > 0 && n <= 4 && v[n] == '\0' && strspn (v, "01234567") == n;
+  if (strcmp (key, "size=") == 0 || strcmp (key, "nr_blocks=") == 0 || strcmp (key, "nr_inodes=") == 0)
+    return n > 0 && n <= 18 && (v[n] == '\0' || (strchr ("kKmMgG%", v[n]) && v[n + 1] == '\0'));
+  return n > 0 && n <= 10 && v[n] == '\0';
+}
+
+static int
+add_data (char **data, const char *opt, const char *const *allowed, const char *what, vxn_error_t *err)
+{
+  for (size_t i = 0; allowed && allowed[i]; i++)
+    {
+      size_t kl = strlen (allowed[i]);
+      int keyval = allowed[i][kl - 1] == '=';
+      if (keyval ? strncmp (opt, allowed[i], kl) == 0 : strcmp (opt, allowed[i]) == 0)
+        {
+          if (keyval && !data_value_ok (allowed[i], opt + kl))
+            return vxn_make_error (err, 0, "config.json: %s: bad value in mount option `%s`", what, opt);
+          char *d = *data ? xasprintf ("%s,%s", *data, opt) : xstrdup (opt);
+          free (*data);
+          *data = d;
+          return 0;
+        }
+    }
+  return vxn_make_error (err, 0, "config.json: %s: unsupported mount option `%s`", what, opt);
+}
+
+/* Absolute; `//` and a trailing `/` are tidied, `.` and `..` components refused. */
+static char *
+clean_dest (const char *d)
+{
+  if (d[0] != '/')
+    return NULL;
+  char *out = xzalloc (strlen (d) + 1), *o = out;
+  for (const char *p = d; *p;)
+    {
+      while (*p == '/')
+        p++;
+      const char *e = strchrnul (p, '/');
+      size_t n = e - p;
+      if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+        {
+          free (out);
+          return NULL;
+        }
+      if (n)
+        {
+          *o++ = '/';
+          memcpy (o, p, n);
+          o += n;
+        }
+      p = e;
+    }
+  if (o == out)
+    {
+      free (out);
+      return NULL;
+    }
+  return out;
+}
+
+static int
+under (const char *path, const char *dir)
+{
+  size_t n = strlen (dir);
+  return strncmp (path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+static int
+parse_mount (const cJSON *jm, size_t idx, struct vxn_guest_mount *m, vxn_error_t *err)
+{
+  char what[64 + 4096];
+  cleanup_free char *type = NULL, *dest = NULL;
+  const cJSON *opts, *it;
+  int bind = 0;
+  snprintf (what, sizeof what, "mounts[%zu]", idx);
+  if (!cJSON_IsObject (jm))
+    return vxn_make_error (err, 0, "config.json: `%s` must be an object", what);
+  if (get_string (jm, "destination", what, 1, &dest, err) < 0 || get_string (jm, "type", what, 0, &type, err) < 0
+      || get_string (jm, "source", what, 0, &m->source, err) < 0)
+    return -1;
+  m->dest = clean_dest (dest);
+  if (m->dest == NULL)
+    return vxn_make_error (err, 0, "config.json: `%s.destination` `%s` must be an absolute path without `.` or `..`",
+                           what, dest);
+  snprintf (what, sizeof what, "mount at %s", m->dest);
+  opts = cJSON_GetObjectItemCaseSensitive (jm, "options");
+  if (opts && !cJSON_IsNull (opts) && !cJSON_IsArray (opts))
+    return vxn_make_error (err, 0, "config.json: %s: `options` must be an array of strings", what);
+  cJSON_ArrayForEach (it, opts)
+  {
+    if (!cJSON_IsString (it))
+      return vxn_make_error (err, 0, "config.json: %s: `options` must be an array of strings", what);
+    bind |= strcmp (it->valuestring, "bind") == 0 || strcmp (it->valuestring, "rbind") == 0;
+  }
+  if (type && strcmp (type, "bind") == 0)
+    bind = 1;
+  if (type == NULL && !bind)
+    return vxn_make_error (err, 0, "config.json: %s: `type` is required (or a bind/rbind option)", what);
+  const char *t = bind ? "bind" : type;
+  /* The standard destinations: the guest always mounts these; config.json sets their options. */
+  static const struct
+  {
+    const char *dest, *type, *type2;
+    enum vxn_mount_kind kind;
+  } std[] = {
+    { "/proc", "proc", NULL, VXN_MOUNT_PROC },      { "/sys", "sysfs", NULL, VXN_MOUNT_SYSFS },
+    { "/dev", "tmpfs", NULL, VXN_MOUNT_DEV },       { "/dev/pts", "devpts", NULL, VXN_MOUNT_DEVPTS },
+    { "/dev/shm", "tmpfs", "bind", VXN_MOUNT_SHM }, { "/dev/mqueue", "mqueue", NULL, VXN_MOUNT_MQUEUE },
+  };
+  m->kind = VXN_MOUNT__COUNT;
+  for (size_t i = 0; i < ARRAY_SIZE (std); i++)
+    if (strcmp (m->dest, std[i].dest) == 0)
+      {
+        if (strcmp (t, std[i].type) != 0 && !(std[i].type2 && strcmp (t, std[i].type2) == 0))
+          return vxn_make_error (err, 0, "config.json: %s: only a %s mount is supported there, not `%s`", what,
+                                 std[i].type, t);
+        m->kind = std[i].kind;
+      }
+  if (m->kind == VXN_MOUNT__COUNT)
+    {
+      if (under (m->dest, "/proc"))
+        return vxn_make_error (err, 0,
+                               "config.json: %s: mounts under /proc are not supported (the container's "
+                               "/proc is mounted when it starts)",
+                               what);
+      if (bind)
+        m->kind = VXN_MOUNT_BIND;
+      else if (strcmp (t, "tmpfs") == 0)
+        m->kind = VXN_MOUNT_TMPFS;
+      else if (strcmp (t, "cgroup") == 0 || strcmp (t, "cgroup2") == 0)
+        m->kind = VXN_MOUNT_CGROUP;
+      else if (strcmp (t, "proc") == 0 || strcmp (t, "sysfs") == 0 || strcmp (t, "devpts") == 0
+               || strcmp (t, "mqueue") == 0)
+        return vxn_make_error (err, 0, "config.json: %s: a %s mount is only supported at its standard place", what, t);
+      else
+        return vxn_make_error (err, 0,
+                               "config.json: %s: mount type `%s` is not supported (bind, tmpfs, and the "
+                               "standard proc, sysfs, devpts, mqueue and cgroup mounts are)",
+                               what, t);
+    }
+  if (m->kind == VXN_MOUNT_BIND && (m->source == NULL || m->source[0] == '\0'))
+    return vxn_make_error (err, 0, "config.json: %s: a bind mount needs a `source`", what);
+  if (m->kind != VXN_MOUNT_BIND)
+    {
+      free (m->source); /* a device name ("tmpfs", "proc") or an engine's host shm directory: not used */
+      m->source = NULL;
+    }
+  const char *const *allowed
+      = m->kind == VXN_MOUNT_TMPFS || m->kind == VXN_MOUNT_DEV || (m->kind == VXN_MOUNT_SHM && !bind) ? tmpfs_data
+        : m->kind == VXN_MOUNT_DEVPTS                                                                 ? devpts_data
+                                                                                                      : NULL;
+  cJSON_ArrayForEach (it, opts)
+  {
+    size_t i = 0;
+    while (i < ARRAY_SIZE (mount_options) && strcmp (it->valuestring, mount_options[i].name) != 0)
+      i++;
+    if (i < ARRAY_SIZE (mount_options))
+      m->flags = (m->flags | mount_options[i].set) & ~mount_options[i].clear;
+    else if (add_data (&m->data, it->valuestring, allowed, what, err) < 0)
+      return -1;
+  }
+  return 0;
+}
+
+static int
+parse_mounts (const cJSON *root, struct vxn_guest_spec *p, vxn_error_t *err)
+{
+  const cJSON *arr = cJSON_GetObjectItemCaseSensitive (root, "mounts"), *it;
+  if (arr == NULL || cJSON_IsNull (arr))
+    return 0;
+  if (!cJSON_IsArray (arr))
+    return vxn_make_error (err, 0, "config.json: `mounts` must be an array");
+  size_t count = cJSON_GetArraySize (arr);
+  if (count > VXN_MAX_MOUNTS)
+    return vxn_make_error (err, 0, "config.json: more than %d `mounts`", VXN_MAX_MOUNTS);
+  p->mounts = xzalloc ((count + 1) * sizeof *p->mounts);
+  cJSON_ArrayForEach (it, arr)
+  {
+    struct vxn_guest_mount *m = &p->mounts[p->n_mounts++];
+    if (parse_mount (it, p->n_mounts - 1, m, err) < 0)
+      return -1;
+    for (size_t i = 0; i + 1 < p->n_mounts; i++)
+      if (m->kind <= VXN_MOUNT_MQUEUE && p->mounts[i].kind == m->kind)
+        return vxn_make_error (err, 0, "config.json: two mounts at %s", m->dest);
+  }
+  return 0;
+}
+/* ---- end of mounts ---- */
+
 int
 vxn_oci_config_parse (const char *json, struct vxn_oci_config *cfg, vxn_error_t *err)
 {
@@ -395,7 +646,7 @@ vxn_oci_config_parse (const char *json, struct vxn_oci_config *cfg, vxn_error_t 
     }
   else
     cfg->annotations_json = xstrdup ("{}");
-  if (parse_memory (root, &cfg->memory_limit, err) < 0)
+  if (parse_memory (root, &cfg->memory_limit, err) < 0 || parse_mounts (root, &cfg->process, err) < 0)
     goto out;
   ret = 0;
 out:

@@ -9,11 +9,13 @@
 #include "guest_spec.h"
 
 #define VXN_CONFIG_MAX_SIZE (4 * 1024 * 1024)
+#define VXN_MAX_MOUNTS 256
 
 struct vxn_oci_config
 {
   char *oci_version;
-  struct vxn_guest_spec process; /* args, env, cwd, user, terminal, hostname, readonly root, credentials */
+  struct vxn_guest_spec process; /* args, env, cwd, user, terminal, hostname, readonly root, credentials,
+                                    mounts (binds unresolved: vxn_mounts_resolve) */
   char *root_path;               /* as written in config.json (relative to the bundle unless absolute) */
   char *annotations_json;        /* the "annotations" object re-serialised, "{}" when absent */
   int64_t memory_limit;          /* linux.resources.memory.limit in bytes, 0 when unset */

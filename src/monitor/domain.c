@@ -29,9 +29,29 @@ domain_config_build (struct monitor *m, vxn_error_t *err)
     libxl_bitmap_set (&dc->b_info.avail_vcpus, i);
   dc->b_info.kernel = xstrdup (a->kernel);
   dc->b_info.ramdisk = xasprintf ("%s/initrd", a->state_dir);
-  dc->b_info.cmdline = xstrdup (GUEST_CMDLINE);
+  /* --debug also turns on the init's timing trace (console.log). */
+  dc->b_info.cmdline = xstrdup (a->debug ? GUEST_CMDLINE " vxn.debug" : GUEST_CMDLINE);
   /* libxl never acts on these (the monitor does); recorded for `xl list -l`. */
   dc->on_poweroff = dc->on_reboot = dc->on_crash = dc->on_watchdog = LIBXL_ACTION_ON_SHUTDOWN_DESTROY;
+  /* Volumes: one 9pfs device per directory bind mount (the Xen transport serves one guest mount per device).
+     passthrough: QEMU (root in Dom0) creates files with the container's uid/gid and mode, so the host sees the
+     owners it would see with runc; `mapped` would leave root-owned files with the real owner in xattrs, and `none`
+     silently ignores a failed chown. Creation-time only in Xen 4.17 (no hotplug). */
+  if (a->n_p9)
+    {
+      dc->p9s = xzalloc (a->n_p9 * sizeof *dc->p9s);
+      dc->num_p9s = a->n_p9;
+      for (size_t i = 0; i < a->n_p9; i++)
+        {
+          libxl_device_p9_init (&dc->p9s[i]);
+          dc->p9s[i].tag = xasprintf ("vxn%zu", i);
+          dc->p9s[i].path = xstrdup (a->p9_paths[i]);
+          dc->p9s[i].security_model = xstrdup ("passthrough");
+          dc->p9s[i].devid = (libxl_devid)i;
+        }
+      dc->b_info.device_model_version = LIBXL_DEVICE_MODEL_VERSION_QEMU_XEN;
+      dc->b_info.device_model = xstrdup (VXN_DEVICE_MODEL);
+    }
   snprintf (m->uuid, sizeof m->uuid, LIBXL_UUID_FMT, LIBXL_UUID_BYTES (dc->c_info.uuid));
   return 0;
 }

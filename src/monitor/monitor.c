@@ -13,10 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <termios.h>
 #include <unistd.h>
 
 #define CREATE_TIMEOUT_S 300.0
+/* libxl's destroy sends the device model SIGHUP and does not wait; we do, within this bound, then SIGKILL. */
+#define QEMU_EXIT_TIMEOUT_S 20.0
 
 void
 monitor_log (struct monitor *m, const char *fmt, ...)
@@ -77,6 +80,96 @@ sync_reply (struct monitor *m, const char *msg)
   ((struct vxn_monitor_args *) m->args)->sync_fd = -1;
 }
 
+/* The container has not exited until its QEMU has: a caller that checks (or reuses the volume) right after the
+   exit must not find the backend still running. The pidfd becomes readable when QEMU exits; no polling. */
+static void
+qemu_gone (struct monitor *m)
+{
+  ev_io_stop (m->loop, &m->qemu_watcher);
+  ev_timer_stop (m->loop, &m->qemu_timer);
+  close (m->qemu_pidfd);
+  m->qemu_pidfd = -1;
+  ev_break (m->loop, EVBREAK_ALL);
+}
+
+static void
+qemu_exit_cb (struct ev_loop *loop, ev_io *w, int revents)
+{
+  (void)loop;
+  (void)revents;
+  struct monitor *m = w->data;
+  monitor_log (m, "the QEMU backend has exited");
+  qemu_gone (m);
+}
+
+static void
+qemu_timeout_cb (struct ev_loop *loop, ev_timer *w, int revents)
+{
+  (void)revents;
+  struct monitor *m = w->data;
+  if (m->qemu_killed)
+    {
+      monitor_log (m, "the QEMU backend survived SIGKILL for %.0f s; giving up on it", QEMU_EXIT_TIMEOUT_S);
+      qemu_gone (m);
+      return;
+    }
+  monitor_log (m, "the QEMU backend is still there %.0f s after destroy: SIGKILL", QEMU_EXIT_TIMEOUT_S);
+  m->qemu_killed = true;
+  syscall (SYS_pidfd_send_signal, m->qemu_pidfd, SIGKILL, NULL, 0);
+  ev_timer_set (w, QEMU_EXIT_TIMEOUT_S, 0);
+  ev_timer_start (loop, w);
+}
+
+static void
+wait_qemu_then_break (struct monitor *m)
+{
+  if (m->qemu_pidfd < 0)
+    {
+      ev_break (m->loop, EVBREAK_ALL);
+      return;
+    }
+  if (!m->domain_dead)
+    {
+      /* A libxl disaster: nobody destroyed the domain, so its QEMU stays (the watchdog destroys both). */
+      close (m->qemu_pidfd);
+      m->qemu_pidfd = -1;
+      ev_break (m->loop, EVBREAK_ALL);
+      return;
+    }
+  ev_io_init (&m->qemu_watcher, qemu_exit_cb, m->qemu_pidfd, EV_READ);
+  m->qemu_watcher.data = m;
+  ev_io_start (m->loop, &m->qemu_watcher);
+  ev_timer_init (&m->qemu_timer, qemu_timeout_cb, QEMU_EXIT_TIMEOUT_S, 0);
+  m->qemu_timer.data = m;
+  ev_timer_start (m->loop, &m->qemu_timer);
+}
+
+/* Read by Dom0 before the guest runs (the guest cannot write under image/), and pinned with a pidfd at once. */
+static void
+watch_qemu (struct monitor *m)
+{
+  char path[96];
+  long pid;
+  unsigned len = 0;
+  if (m->args->n_p9 == 0)
+    return;
+  snprintf (path, sizeof path, "%s/image/device-model-pid", m->dom_path);
+  cleanup_free char *v = xs_read (m->xs, XBT_NULL, path, &len);
+  if (v == NULL || vxn_parse_long (v, 2, 4194304, &pid) < 0)
+    {
+      monitor_log (m, "no QEMU backend pid at %s", path);
+      return;
+    }
+  m->qemu_pidfd = (int)syscall (SYS_pidfd_open, (pid_t)pid, 0);
+  if (m->qemu_pidfd < 0)
+    monitor_log (m, "pidfd_open of the QEMU backend (pid %ld): %s", pid, strerror (errno));
+  else
+    {
+      fcntl (m->qemu_pidfd, F_SETFD, FD_CLOEXEC);
+      monitor_log (m, "QEMU backend (9pfs) is pid %ld", pid);
+    }
+}
+
 static void
 finish (struct monitor *m)
 {
@@ -105,7 +198,7 @@ finish (struct monitor *m)
       libxl_evdisable_domain_death (m->ctx, m->death);
       m->death = NULL;
     }
-  ev_break (m->loop, EVBREAK_ALL);
+  wait_qemu_then_break (m);
 }
 
 static void
@@ -450,6 +543,7 @@ create_done (libxl_ctx *ctx, int rc, void *user)
     }
   watchdog_arm (m->watchdog_fd, m->domid, m->uuid);
   m->dom_path = xs_get_domain_path (m->xs, m->domid);
+  watch_qemu (m);
   char data_path[96], vxn_path[96];
   snprintf (data_path, sizeof data_path, "%s/data", m->dom_path);
   snprintf (vxn_path, sizeof vxn_path, "%s/" VXN_XS_DIR, m->dom_path);
@@ -538,6 +632,8 @@ setup_terminal (struct monitor *m, vxn_error_t *err)
   int fd = m->args->terminal_fd, null;
   if (ioctl (fd, TIOCSCTTY, 0) < 0)
     return vxn_make_error (err, errno, "make the pty our controlling terminal");
+  /* libxl execs QEMU (volumes) and hotplug scripts: none of them may hold the terminal open. */
+  fcntl (fd, F_SETFD, FD_CLOEXEC);
   if (tcgetattr (fd, &t) == 0)
     {
       cfmakeraw (&t);
@@ -615,7 +711,7 @@ vxn_monitor_main (const struct vxn_monitor_args *args)
   vxn_error_t err = NULL;
   m->args = args;
   m->exit_status = -1;
-  m->ctl_fd = m->console_fd = m->console_log_fd = m->watchdog_fd = -1;
+  m->ctl_fd = m->console_fd = m->console_log_fd = m->watchdog_fd = m->qemu_pidfd = -1;
   m->state = VXN_STATE_creating;
   m->domid = INVALID_DOMID;
   /* Our own session: a terminal's ^C or the caller's process group must not reach the monitor by accident. */

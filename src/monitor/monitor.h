@@ -30,7 +30,12 @@ struct vxn_monitor_args
   int sync_fd;             /* create waits on this: "ok" or "error <msg>", then EOF */
   int terminal_fd;         /* the pty slave in terminal mode (the caller got the master), else -1 */
   bool debug;
+  char *const *p9_paths; /* host directories shared over 9pfs, tags vxn0.. (volumes.h) */
+  size_t n_p9;
 };
+
+/* QEMU with Xen's 9pfs backend (Debian's qemu-system-xen); libxl starts it for domains with 9pfs devices. */
+#define VXN_DEVICE_MODEL "/usr/libexec/xen-qemu-system-i386"
 
 /* Exit statuses when the guest could not report one. */
 #define VXN_EXIT_KILLED 137   /* kill KILL, or destroyed from outside */
@@ -70,6 +75,10 @@ struct monitor
   unsigned signal_seq;
   struct exec_session *execs;
   uint32_t next_exec_id;
+  int qemu_pidfd; /* the domain's QEMU (9pfs backend), -1 without volumes: the monitor outlives it */
+  ev_io qemu_watcher;
+  ev_timer qemu_timer;
+  bool qemu_killed;
 };
 
 void vxn_monitor_main (const struct vxn_monitor_args *args) __attribute__ ((noreturn));

@@ -11,6 +11,7 @@
 #include "terminal.h"
 #include "tuning.h"
 #include "utils.h"
+#include "volumes.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -88,7 +89,8 @@ guest_dir (void)
 }
 
 static int
-build_initrd (int dirfd, const char *bundle, const struct vxn_oci_config *cfg, const char *kernel, vxn_error_t *err)
+build_initrd (int dirfd, const char *bundle, const struct vxn_oci_config *cfg, const struct vxn_volumes *vol,
+              const char *kernel, vxn_error_t *err)
 {
   cleanup_free char *spec = NULL;
   size_t spec_len;
@@ -98,6 +100,8 @@ build_initrd (int dirfd, const char *bundle, const struct vxn_oci_config *cfg, c
   cleanup_free char *rootfs
       = cfg->root_path[0] == '/' ? xstrdup (cfg->root_path) : xasprintf ("%s/%s", bundle, cfg->root_path);
   cleanup_free char *base = xasprintf ("%s/initramfs.cpio", guest_dir ());
+  /* The 9p modules only for containers that mount a host directory. */
+  cleanup_free char *extra = vol->n_p9 ? xasprintf ("%s/initramfs-9p.cpio", guest_dir ()) : NULL;
   if (access (kernel, R_OK) < 0)
     return vxn_make_error (err, errno, "guest kernel `%s` (install vxn's guest files, set VXN_GUEST_DIR or the "
                                        "org.vxn.kernel annotation)",
@@ -105,7 +109,7 @@ build_initrd (int dirfd, const char *bundle, const struct vxn_oci_config *cfg, c
   cleanup_close int fd = openat (dirfd, "initrd", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0)
     return vxn_make_error (err, errno, "create the guest ramdisk");
-  return vxn_initrd_build (fd, base, spec, spec_len, rootfs, err);
+  return vxn_initrd_build (fd, base, extra, spec, spec_len, rootfs, vol->files, vol->n_files, err);
 }
 
 /* org.vxn.memory, else linux.resources.memory.limit (with a floor: the rootfs lives in the guest's RAM). */
@@ -222,6 +226,7 @@ vxn_cmd_create (struct vxn_global *g, int argc, char **argv, vxn_error_t *err)
   const char *id = NULL;
   struct vxn_oci_config cfg;
   struct vxn_tuning tuning = { 0 };
+  struct vxn_volumes vol = { 0 };
   char bundle[PATH_MAX], created[64];
   int ret = -1;
   /* Declared up front: the error paths jump here, and cleanup must never see an uninitialised value. */
@@ -239,11 +244,21 @@ vxn_cmd_create (struct vxn_global *g, int argc, char **argv, vxn_error_t *err)
     return vxn_make_error (err, errno, "bundle `%s`", o.bundle);
   if (vxn_oci_config_load (bundle, &cfg, err) < 0)
     return vxn_error_wrap (err, "create `%s`", id);
-  if (vxn_tuning_parse (cfg.annotations_json, &tuning, err) < 0)
+  if (vxn_tuning_parse (cfg.annotations_json, &tuning, err) < 0
+      || vxn_mounts_resolve (&cfg.process, bundle, &vol, err) < 0)
     goto out_cfg;
   if (cfg.ignored)
     vxn_warning ("create `%s`: config.json: %s ignored (no such policy in the guest; see vxn-oci-runtime(8))", id,
                  cfg.ignored);
+  /* Checked here for a clear message: libxl only logs it in monitor.log. */
+  if (vol.n_p9 && access (VXN_DEVICE_MODEL, X_OK) < 0)
+    {
+      vxn_make_error (err, errno,
+                      "bind mounts of directories need QEMU's Xen 9pfs backend `%s` (Debian package "
+                      "qemu-system-xen)",
+                      VXN_DEVICE_MODEL);
+      goto out_cfg;
+    }
   if (!o.console_socket != !cfg.process.terminal)
     {
       vxn_make_error (err, 0, "%s",
@@ -269,7 +284,7 @@ vxn_cmd_create (struct vxn_global *g, int argc, char **argv, vxn_error_t *err)
       goto out_remove;
     }
   kernel = tuning.kernel ? xstrdup (tuning.kernel) : xasprintf ("%s/vmlinux", guest_dir ());
-  if (build_initrd (dirfd, bundle, &cfg, kernel, err) < 0)
+  if (build_initrd (dirfd, bundle, &cfg, &vol, kernel, err) < 0)
     goto out_remove;
   vxn_now_rfc3339 (created, sizeof created);
   abs_state_dir = realpath (state_dir, NULL);
@@ -285,6 +300,8 @@ vxn_cmd_create (struct vxn_global *g, int argc, char **argv, vxn_error_t *err)
     .vcpus = tuning.vcpus ? tuning.vcpus : 1,
     .debug = g->debug,
     .terminal_fd = -1,
+    .p9_paths = vol.p9_paths,
+    .n_p9 = vol.n_p9,
   };
   if (o.console_socket)
     {
@@ -311,6 +328,7 @@ vxn_cmd_create (struct vxn_global *g, int argc, char **argv, vxn_error_t *err)
     }
   vxn_oci_config_free (&cfg);
   vxn_tuning_free (&tuning);
+  vxn_volumes_free (&vol);
   return 0;
 
 out_remove:
@@ -326,6 +344,7 @@ out_remove:
 out_cfg:
   vxn_oci_config_free (&cfg);
   vxn_tuning_free (&tuning);
+  vxn_volumes_free (&vol);
   vxn_error_wrap (err, "create `%s`", id);
   return -1;
 }

@@ -165,11 +165,13 @@ feed (struct vxn_rx *rx, const uint8_t *data, size_t len, size_t chunk, int *fra
               && (vxn_rx_type (rx) != VXN_FRAME_DATA || vxn_rx_stream (rx) != 0 || vxn_rx_len (rx) != 5
                   || memcmp (rx->payload, "hello", 5) != 0))
             return -2;
-          if (*frames == 2 && (vxn_rx_type (rx) != VXN_FRAME_EOF || vxn_rx_len (rx) != 0))
+          if (*frames == 1 && vxn_rx_proc (rx) != 0)
+            return -2;
+          if (*frames == 2 && (vxn_rx_type (rx) != VXN_FRAME_EOF || vxn_rx_len (rx) != 0 || vxn_rx_proc (rx) != 263))
             return -2;
           if (*frames == 3
               && (vxn_rx_type (rx) != VXN_FRAME_WINSIZE || vxn_rx_len (rx) != 4 || rx->payload[0] != 24
-                  || rx->payload[2] != 80))
+                  || rx->payload[2] != 80 || vxn_rx_proc (rx) != 0x1000000))
             return -2;
           vxn_rx_reset (rx);
         }
@@ -181,9 +183,9 @@ static void
 test_rx (void)
 {
   static const uint8_t stream[] = {
-    1, 0, 5, 0, 'h', 'e', 'l', 'l', 'o', /* DATA stdin "hello" */
-    2, 0, 0, 0,                          /* EOF stdin */
-    3, 0, 4, 0, 24,  0,   80,  0,        /* WINSIZE 24x80 */
+    1, 0, 5, 0, 0, 0, 0, 0, 'h', 'e', 'l', 'l', 'o', /* DATA stdin "hello", entrypoint */
+    2, 0, 0, 0, 7, 1, 0, 0,                          /* EOF stdin, process 263 */
+    3, 0, 4, 0, 0, 0, 0, 1, 24, 0, 80, 0,            /* WINSIZE 24x80, process 0x1000000 */
   };
   for (size_t chunk = 1; chunk <= sizeof stream; chunk++)
     {
@@ -198,13 +200,17 @@ test_rx (void)
   struct vxn_rx rx;
   vxn_rx_reset (&rx);
   ok (vxn_rx_want (&rx) == VXN_FRAME_HEADER_SIZE, "rx: a new frame wants its header first");
-  static const uint8_t big[] = { 1, 0, 0x01, 0x10 }; /* len 4097 */
-  memcpy (vxn_rx_space (&rx), big, 4);
-  ok (vxn_rx_commit (&rx, 4) < 0, "rx: a payload over 4096 bytes is refused");
-  static const uint8_t max[] = { 1, 0, 0x00, 0x10 }; /* len 4096 */
+  static const uint8_t big[] = { 1, 0, 0x01, 0x10, 0, 0, 0, 0 }; /* len 4097 */
+  memcpy (vxn_rx_space (&rx), big, 8);
+  ok (vxn_rx_commit (&rx, 8) < 0, "rx: a payload over 4096 bytes is refused");
+  static const uint8_t max[] = { 1, 0, 0x00, 0x10, 0, 0, 0, 0 }; /* len 4096 */
   vxn_rx_reset (&rx);
-  memcpy (vxn_rx_space (&rx), max, 4);
-  ok (vxn_rx_commit (&rx, 4) == 0 && vxn_rx_want (&rx) == 4096, "rx: a 4096-byte payload is accepted");
+  memcpy (vxn_rx_space (&rx), max, 8);
+  ok (vxn_rx_commit (&rx, 8) == 0 && vxn_rx_want (&rx) == 4096, "rx: a 4096-byte payload is accepted");
+  struct vxn_frame_header h;
+  vxn_frame_header_set (&h, VXN_FRAME_EXIT, 0, 0xdeadbeef, 9);
+  ok (vxn_frame_proc (&h) == 0xdeadbeef && vxn_frame_len (&h) == 9 && sizeof h == VXN_FRAME_HEADER_SIZE,
+      "frame header: process id and length round-trip in 8 bytes");
 }
 
 int

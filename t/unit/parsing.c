@@ -9,11 +9,14 @@
 #include "tap.h"
 #include "tuning.h"
 #include "utils.h"
+#include "volumes.h"
 
 #include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/resource.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static int
@@ -227,6 +230,163 @@ test_guest_spec (void)
           && back.env[0] == NULL,
       "minimal spec decodes with an empty environment");
   vxn_guest_spec_free (&back);
+}
+
+#define CFG_MOUNTS(m) "{\"ociVersion\":\"1.0.2\"," BASE_PROCESS ",\"root\":{\"path\":\"r\"},\"mounts\":[" m "]}"
+
+static void
+test_mounts (void)
+{
+  struct vxn_oci_config cfg;
+  char *msg = NULL, errbuf[256];
+  char dir[] = "/tmp/vxn-unit-mnt-XXXXXX";
+  ok (mkdtemp (dir) != NULL, "temp dir for bind sources");
+  cleanup_free char *sub = xasprintf ("%s/data", dir);
+  cleanup_free char *file = xasprintf ("%s/hosts", dir);
+  mkdir (sub, 0755);
+  close (open (file, O_WRONLY | O_CREAT, 0644));
+  cleanup_free char *json = xasprintf (
+      CFG_MOUNTS ("{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\",\"options\":[\"nosuid\"]},"
+                  "{\"destination\":\"/dev\",\"type\":\"tmpfs\",\"source\":\"tmpfs\","
+                  "\"options\":[\"nosuid\",\"strictatime\",\"mode=755\",\"size=65536k\"]},"
+                  "{\"destination\":\"/dev/pts\",\"type\":\"devpts\",\"source\":\"devpts\","
+                  "\"options\":[\"nosuid\",\"noexec\",\"newinstance\",\"ptmxmode=0666\",\"mode=0620\",\"gid=5\"]},"
+                  "{\"destination\":\"/sys\",\"type\":\"sysfs\",\"source\":\"sysfs\",\"options\":[\"ro\",\"nodev\"]},"
+                  "{\"destination\":\"/sys/fs/cgroup\",\"type\":\"cgroup\",\"source\":\"cgroup\",\"options\":[\"ro\"]},"
+                  "{\"destination\":\"/dev/shm\",\"type\":\"bind\",\"source\":\"/host/shm\",\"options\":[\"rbind\"]},"
+                  "{\"destination\":\"/data/\",\"type\":\"bind\",\"source\":\"%s\",\"options\":[\"rbind\",\"ro\","
+                  "\"rprivate\"]},"
+                  "{\"destination\":\"//etc//hosts\",\"source\":\"hosts\",\"options\":[\"bind\"]},"
+                  "{\"destination\":\"/scratch\",\"type\":\"tmpfs\",\"options\":[\"size=1m\",\"mode=1777\",\"noexec\","
+                  "\"tmpcopyup\"]}"),
+      sub);
+  ok (parse_cfg (json, &cfg, &msg) == 0, "docker-like mounts parse (%s)", msg ? msg : "ok");
+  free (msg);
+  struct vxn_guest_mount *m = cfg.process.mounts;
+  ok (cfg.process.n_mounts == 9, "nine mounts, in order");
+  ok (m[0].kind == VXN_MOUNT_PROC && m[0].source == NULL, "proc: standard kind, device name dropped");
+  ok (m[1].kind == VXN_MOUNT_DEV && m[1].flags == (MS_NOSUID | MS_STRICTATIME), "tmpfs /dev: the dev kind, flags");
+  is_str (m[1].data, "mode=755,size=65536k", "tmpfs /dev: data options kept in order");
+  is_str (m[2].data, "newinstance,ptmxmode=0666,mode=0620,gid=5", "devpts options");
+  ok (m[3].kind == VXN_MOUNT_SYSFS && m[3].flags == (MS_RDONLY | MS_NODEV), "sysfs ro,nodev");
+  ok (m[4].kind == VXN_MOUNT_CGROUP && m[4].flags == MS_RDONLY, "cgroup at /sys/fs/cgroup");
+  ok (m[5].kind == VXN_MOUNT_SHM && m[5].source == NULL, "an engine's host /dev/shm bind becomes the guest's own shm");
+  ok (m[6].kind == VXN_MOUNT_BIND && m[6].flags == MS_RDONLY && strcmp (m[6].dest, "/data") == 0,
+      "bind ro, propagation ignored, trailing slash tidied");
+  ok (m[7].kind == VXN_MOUNT_BIND && strcmp (m[7].dest, "/etc/hosts") == 0, "type-less bind via the bind option");
+  ok (m[8].kind == VXN_MOUNT_TMPFS && m[8].flags == MS_NOEXEC, "tmpfs at any destination");
+  is_str (m[8].data, "size=1m,mode=1777", "tmpfs size and mode (tmpcopyup ignored)");
+
+  struct vxn_volumes vol;
+  vxn_error_t err = NULL;
+  ok (vxn_mounts_resolve (&cfg.process, dir, &vol, &err) == 0, "binds resolve (relative source from the bundle)");
+  vxn_error_release (&err);
+  ok (m[6].kind == VXN_MOUNT_9P && strcmp (m[6].source, "vxn0") == 0 && vol.n_p9 == 1
+          && strcmp (vol.p9_paths[0], sub) == 0,
+      "a directory becomes 9pfs device vxn0");
+  ok (m[7].kind == VXN_MOUNT_FILE && strcmp (m[7].source, "/vxn/files/0") == 0 && vol.n_files == 1
+          && strcmp (vol.files[0], file) == 0,
+      "a file becomes /vxn/files/0");
+
+  char *buf = NULL;
+  size_t len = 0;
+  struct vxn_guest_spec back;
+  ok (vxn_guest_spec_encode (&cfg.process, &buf, &len, errbuf, sizeof errbuf) == 0, "spec with mounts encodes (%s)",
+      errbuf);
+  ok (vxn_guest_spec_decode (buf, len, &back, errbuf, sizeof errbuf) == 0, "and decodes (%s)", errbuf);
+  int same = back.n_mounts == cfg.process.n_mounts;
+  for (size_t i = 0; same && i < back.n_mounts; i++)
+    {
+      const struct vxn_guest_mount *a = &back.mounts[i], *b = &m[i];
+      same = a->kind == b->kind && a->flags == b->flags && strcmp (a->dest, b->dest) == 0 && !a->source == !b->source
+             && (!a->source || strcmp (a->source, b->source) == 0) && !a->data == !b->data
+             && (!a->data || strcmp (a->data, b->data) == 0);
+    }
+  ok (same, "mounts round-trip through the codec");
+  vxn_guest_spec_free (&back);
+  free (buf);
+  vxn_volumes_free (&vol);
+  vxn_oci_config_free (&cfg);
+
+  /* An unresolved bind cannot be encoded. */
+  ok (parse_cfg (CFG_MOUNTS ("{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"/\"}"), &cfg, NULL) == 0
+          && vxn_guest_spec_encode (&cfg.process, &buf, &len, errbuf, sizeof errbuf) < 0,
+      "the encoder refuses an unresolved bind");
+  vxn_oci_config_free (&cfg);
+
+  static const struct
+  {
+    const char *json, *expect;
+  } bad[] = {
+    { CFG_MOUNTS ("{\"destination\":\"rel\",\"type\":\"tmpfs\"}"), "absolute path" },
+    { CFG_MOUNTS ("{\"destination\":\"/a/../b\",\"type\":\"tmpfs\"}"), "without `.` or `..`" },
+    { CFG_MOUNTS ("{\"destination\":\"/\",\"type\":\"tmpfs\"}"), "absolute path" },
+    { CFG_MOUNTS ("{\"destination\":\"/x\",\"type\":\"nfs\",\"source\":\"h:/e\"}"), "`nfs` is not supported" },
+    { CFG_MOUNTS ("{\"destination\":\"/x\",\"type\":\"proc\"}"), "only supported at its standard place" },
+    { CFG_MOUNTS ("{\"destination\":\"/proc/sys\",\"type\":\"tmpfs\"}"), "under /proc" },
+    { CFG_MOUNTS ("{\"destination\":\"/dev\",\"type\":\"bind\",\"source\":\"/dev\"}"), "only a tmpfs mount" },
+    { CFG_MOUNTS ("{\"destination\":\"/x\",\"type\":\"tmpfs\",\"options\":[\"foo=1\"]}"), "option `foo=1`" },
+    { CFG_MOUNTS ("{\"destination\":\"/x\",\"type\":\"tmpfs\",\"options\":[\"size=lots\"]}"), "bad value" },
+    { CFG_MOUNTS ("{\"destination\":\"/x\",\"type\":\"tmpfs\",\"options\":[\"mode=999\"]}"), "bad value" },
+    { CFG_MOUNTS ("{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"/s\",\"options\":[\"size=1m\"]}"),
+      "unsupported mount option" },
+    { CFG_MOUNTS ("{\"destination\":\"/x\",\"type\":\"tmpfs\",\"options\":\"ro\"}"), "array of strings" },
+    { CFG_MOUNTS ("{\"destination\":\"/x\",\"type\":\"bind\"}"), "needs a `source`" },
+    { CFG_MOUNTS ("{\"destination\":\"/x\",\"source\":\"/s\"}"), "`type` is required" },
+    { CFG_MOUNTS ("{\"destination\":\"/dev\",\"type\":\"tmpfs\"},{\"destination\":\"/dev\",\"type\":\"tmpfs\"}"),
+      "two mounts at /dev" },
+    { CFG_MOUNTS ("{\"type\":\"tmpfs\"}"), "destination` is required" },
+    { "{\"ociVersion\":\"1.0.2\"," BASE_PROCESS ",\"root\":{\"path\":\"r\"},\"mounts\":{}}", "must be an array" },
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    {
+      int r = parse_cfg (bad[i].json, &cfg, &msg);
+      ok (r < 0 && msg && strstr (msg, bad[i].expect), "bad mount %zu refused with `%s` (%s)", i, bad[i].expect,
+          msg ? msg : "accepted");
+      free (msg);
+    }
+
+  /* Sources that cannot cross into the VM, or are missing. */
+  cleanup_free char *missing = xasprintf (CFG_MOUNTS ("{\"destination\":\"/x\",\"type\":\"bind\",\"source\":"
+                                                      "\"%s/nope\"}"),
+                                          dir);
+  ok (parse_cfg (missing, &cfg, NULL) == 0 && vxn_mounts_resolve (&cfg.process, dir, &vol, &err) < 0
+          && strstr (err->msg, "/nope"),
+      "a missing bind source is named");
+  vxn_error_release (&err);
+  vxn_volumes_free (&vol);
+  vxn_oci_config_free (&cfg);
+  ok (parse_cfg (CFG_MOUNTS ("{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"/dev/null\"}"), &cfg, NULL) == 0
+          && vxn_mounts_resolve (&cfg.process, dir, &vol, &err) < 0 && strstr (err->msg, "neither a directory"),
+      "a device as bind source is refused");
+  vxn_error_release (&err);
+  vxn_volumes_free (&vol);
+  vxn_oci_config_free (&cfg);
+
+  /* The decoder: mount records are strict too. */
+  static const struct
+  {
+    const char *spec;
+    size_t len;
+    const char *what;
+  } bad_spec[] = {
+#define S(x) { x, sizeof x - 1, #x }
+    S ("ax\0c/\0u0\0g0\0Mnfs\0D/x\0"),          S ("ax\0c/\0u0\0g0\0D/x\0"),
+    S ("ax\0c/\0u0\0g0\0M9p\0D/x\0"),           S ("ax\0c/\0u0\0g0\0M9p\0D/x\0SBAD TAG\0"),
+    S ("ax\0c/\0u0\0g0\0Mtmpfs\0Dx\0"),         S ("ax\0c/\0u0\0g0\0Mtmpfs\0D/a/../b\0"),
+    S ("ax\0c/\0u0\0g0\0Mtmpfs\0D/x\0F4096\0"), S ("ax\0c/\0u0\0g0\0Msysfs\0D/x\0"),
+    S ("ax\0c/\0u0\0g0\0Mtmpfs\0D/x\0D/y\0"),   S ("ax\0c/\0u0\0g0\0Mdev\0D/dev\0Mdev\0D/dev\0"),
+    S ("ax\0c/\0u0\0g0\0Mbind\0D/x\0S/h\0"),    S ("ax\0c/\0u0\0g0\0Mtmpfs\0"),
+#undef S
+  };
+  for (size_t i = 0; i < sizeof bad_spec / sizeof bad_spec[0]; i++)
+    ok (vxn_guest_spec_decode (bad_spec[i].spec, bad_spec[i].len, &back, errbuf, sizeof errbuf) < 0,
+        "bad mount records refused: %zu (%s)", i, errbuf);
+  ok (vxn_guest_spec_decode ("ax\0c/\0u0\0g0\0Mtmpfs\0D/x\0Osize=1m\0F1\0", 35, &back, errbuf, sizeof errbuf) == 0
+          && back.n_mounts == 1 && back.mounts[0].flags == MS_RDONLY && strcmp (back.mounts[0].data, "size=1m") == 0,
+      "a minimal tmpfs mount decodes (%s)", errbuf);
+  vxn_guest_spec_free (&back);
+  vxn_rm_rf_at (AT_FDCWD, dir, &err);
 }
 
 static void
@@ -456,5 +616,6 @@ main (void)
   test_guest_spec ();
   test_config_credentials ();
   test_guest_spec_credentials ();
+  test_mounts ();
   return done_testing ();
 }
