@@ -199,8 +199,9 @@ add_libxl_reason (int dirfd, vxn_error_t *err)
       vxn_error_release (&rerr);
       return;
     }
+  /* The first error is the cause; later ones are libxl cleaning up after it. */
   char *last = NULL;
-  for (char *line = strtok (log, "\n"); line; line = strtok (NULL, "\n"))
+  for (char *line = strtok (log, "\n"); line && !last; line = strtok (NULL, "\n"))
     if (strstr (line, "libxl: error") != NULL)
       last = line;
   if (last && *err)

@@ -13,6 +13,7 @@ src_vxn_vxn_SOURCES = \
 	src/vxn/view.c src/vxn/view.h \
 	src/vxn/inspect_ctr.c \
 	src/vxn/cmd_bundle.c \
+	src/vxn/cmd_exec.c \
 	src/vxn/cmd_images.c \
 	src/vxn/cmd_inspect.c \
 	src/vxn/cmd_load.c \

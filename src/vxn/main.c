@@ -26,6 +26,7 @@ static const struct verb verbs[] = {
   { "create", vxn_cmd_create, "Create a new container (started later with start)" },
   { "start", vxn_cmd_start, "Start created or stopped containers" },
   { "ps", vxn_cmd_ps, "List containers (also those containerd, docker and podman run on vxn)" },
+  { "exec", vxn_cmd_exec, "Run a command in a running container" },
   { "stop", vxn_cmd_stop, "Stop running containers (stop signal, then KILL)" },
   { "restart", vxn_cmd_restart, "Stop and start containers again" },
   { "kill", vxn_cmd_kill, "Send a signal to running containers" },
@@ -45,15 +46,6 @@ static const struct verb verbs[] = {
   { "version", vxn_cmd_version, "Show the versions of vxn, its runtime and Xen" },
   { "info", vxn_cmd_info, "Show Xen, memory, domain and store information" },
   { "bundle", vxn_cmd_bundle, NULL },
-};
-
-/* Need runtime support that is being built: exec, attach to a terminal. */
-static const struct
-{
-  const char *name;
-  const char *why;
-} not_yet[] = {
-  { "exec", "exec needs exec support in vxn-oci-runtime and the guest init" },
 };
 
 /* `container ls`, `image rm`, ...: docker's management commands mapped onto the verbs. */
@@ -107,7 +99,7 @@ usage (struct vxn_cli *cli, FILE *out)
     if (verbs[i].summary)
       fprintf (out, "  %-10s %s\n", verbs[i].name, verbs[i].summary);
   fprintf (out,
-           "\nRun '%s COMMAND --help' for more about a command. Not supported: exec (not yet), build, push, "
+           "\nRun '%s COMMAND --help' for more about a command. Not supported: build, push, "
            "network, volume and docker's other commands.\n",
            cli->prog);
 }
@@ -333,12 +325,6 @@ main (int argc, char **argv)
         argv[optind] = (char *)aliases[i].verb;
         name = argv[optind];
         break;
-      }
-  for (size_t i = 0; i < ARRAY_SIZE (not_yet); i++)
-    if (strcmp (not_yet[i].name, name) == 0)
-      {
-        vxn_usage_error (&cli, &err, "%s is not supported yet (%s)", name, not_yet[i].why);
-        goto fail;
       }
   for (size_t i = 0; i < ARRAY_SIZE (verbs); i++)
     {

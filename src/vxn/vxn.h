@@ -52,6 +52,7 @@ int vxn_cmd_create (struct vxn_cli *, int, char **, vxn_error_t *);
 int vxn_cmd_start (struct vxn_cli *, int, char **, vxn_error_t *);
 int vxn_cmd_ps (struct vxn_cli *, int, char **, vxn_error_t *);
 int vxn_cmd_stop (struct vxn_cli *, int, char **, vxn_error_t *);
+int vxn_cmd_exec (struct vxn_cli *, int, char **, vxn_error_t *);
 int vxn_cmd_restart (struct vxn_cli *, int, char **, vxn_error_t *);
 int vxn_cmd_kill (struct vxn_cli *, int, char **, vxn_error_t *);
 int vxn_cmd_rm (struct vxn_cli *, int, char **, vxn_error_t *);

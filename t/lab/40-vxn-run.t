@@ -90,6 +90,18 @@ st=$(vxn ps --format json | python3 -c 'import json,sys; print([json.loads(l)["S
 is "$st" "['running']" "ps --format json says running"
 is "$(vxn inspect -f '{{.State.Status}} {{.Name}} {{.Vxn.Engine}}' web)" "running /web vxn" "inspect -f on a container"
 like "$(vxn logs web | head -1)" "^started$" "logs shows what it printed"
+# exec into it: the runtime's exec --detach, whose proxy vxn reaps for the status
+out=$(timeout 120 vxn exec web sh -c 'echo in-web; echo to-err >&2; exit 6' 2>"$TMP/xerr"); rc=$?
+is "$out/$rc" "in-web/6" "exec: the command's output, and its exit code is vxn's"
+is "$(cat "$TMP/xerr")" "to-err" "exec: stderr, separately"
+out=$(echo piped | timeout 120 vxn exec -i web cat); is "$out" "piped" "exec -i: piped stdin"
+out=$(echo piped | timeout 120 vxn exec web sh -c 'cat; echo end'); is "$out" "end" "exec without -i reads no stdin"
+out=$(timeout 120 vxn exec -e X=1 -w /tmp -u 1000:1000 web sh -c 'echo "$X $(pwd) $(id -u):$(id -g)"')
+is "$out" "1 /tmp 1000:1000" "exec -e -w -u are applied"
+timeout 120 vxn exec web nosuchprogram 2>"$TMP/xerr"; rc=$?
+is "$rc" 127 "exec of a missing command: 127"
+like "$(cat "$TMP/xerr")" "executable file not found" "... with the runtime's message"
+vxn exec web 2>/dev/null; is "$?" 125 "exec without a command: 125"
 timeout 60 vxn stop -t 2 web >"$TMP/out"; rc=$?
 is "$rc/$(cat "$TMP/out")" "0/web" "stop -t 2 (PID 1 ignores TERM, so KILL after 2 s)"
 like "$(vxn ps -a | grep ' web$')" "Exited \((143|137)\) .* ago" "ps -a shows it Exited (137)"
@@ -159,6 +171,7 @@ timeout 180 ctr run -d --runc-binary "$RUNTIME" "$IMG" t40 sh -c 'echo hi; sleep
 ok $rc "ctr run -d t40 with vxn-oci-runtime"
 [ "$rc" = 0 ] || { sed 's/^/#   /' "$TMP/err"; dump_logs "$CTR_ROOT" t40; }
 like "$(vxn ps | grep ' t40$')" "^t40 +- +\"sh -c 'echo hi; sle…\" .* Up .* containerd +t40$" "vxn ps lists it, engine containerd"
+is "$(timeout 120 vxn exec t40 echo exec-in-ctr)" "exec-in-ctr" "vxn exec into containerd's container"
 timeout 60 vxn stop -t 1 t40 >/dev/null; ok $? "vxn stop t40"
 like "$(vxn ps -a | grep ' t40$')" "Exited \(137\)" "... it exited (137)"
 # containerd asks the runtime (`state`), which reads the same state file: it agrees at once.

@@ -51,6 +51,14 @@ like "$out" "/dev/pts/[0-9]+" "start -ai: the container gets a terminal"
 is "$rc" 6 "... and its exit code comes back"
 vxn rm ttyc >/dev/null
 
+# exec -it into a running container: the runtime sends the exec's pty master to vxn's console socket
+timeout 180 vxn run -d --name tx $I sleep 1000 >/dev/null; ok $? "run -d tx (for exec -it)"
+out=$($DRIVE 24 80 180 --expect '# ' --send 'echo in-exec-$((6*7)); tty; exit 5\r' -- vxn exec -it tx sh); rc=$?
+like "$out" "in-exec-42" "exec -it sh: what is typed reaches the shell"
+like "$out" "/dev/pts/[0-9]+" "... on a terminal"
+is "$rc" 5 "... and its exit 5 is vxn's"
+vxn rm -f tx >/dev/null; ok $? "rm -f tx"
+
 is "$(ls /tmp | grep -c '^vxn-console-')" 0 "no console socket directory is left behind"
 is "$(ls -A "$VXN_ROOT/containers" 2>/dev/null | grep -v '^\.names$')" "" "no container records left"
 assert_clean "vxn terminals" "$RT_ROOT"
