@@ -56,12 +56,13 @@ static const char usage_run[]
       "      --platform OS/ARCH     the platform to pull\n"
       "  -l, --label KEY=VALUE      set a label\n"
       "      --read-only            mount the root file system read-only\n"
+      "  -v, --volume HOST:DIR[:ro]  bind-mount a host directory (over Xen 9pfs; created when missing)\n"
       "      --stop-signal SIG      signal for stop (default: the image's, else SIGTERM)\n"
       "      --stop-timeout N       seconds stop waits before KILL (default 10)\n"
       "      --sig-proxy=false      do not forward signals to the container\n"
       "      --cidfile FILE         write the container ID to FILE\n"
       "  -q, --quiet                no pull progress\n\n"
-      "Not supported yet: -d with -t, -v/--mount (bind mounts), -p and --network bridge (network).\n"
+      "Not supported yet: -d with -t, --mount and named volumes, -p and --network bridge (network).\n"
       "The exit status is the container's; 125 when %1$s itself failed.\n";
 
 static const char usage_create[]
@@ -98,7 +99,6 @@ static const struct
   int has_arg;
   const char *why;
 } refused[] = {
-  { "volume", required_argument, "is not supported yet (bind mounts need a file system shared with the guest)" },
   { "mount", required_argument, "is not supported yet (bind mounts need a file system shared with the guest)" },
   { "tmpfs", required_argument, "is not supported yet" },
   { "volumes-from", required_argument, "is not supported yet" },
@@ -167,6 +167,7 @@ struct run_opts
   unsigned vcpus;     /* --cpus rounded up; 0: the runtime's default (1) */
   int64_t nano_cpus;  /* --cpus as docker records it */
   char **annotations; /* --annotation KEY=VALUE */
+  char **volumes;     /* -v, normalised to "SRC\nDST\nro|rw" */
   enum
   {
     PULL_MISSING,
@@ -186,6 +187,40 @@ run_opts_clear (struct run_opts *o)
   vxn_strv_free (o->env);
   vxn_strv_free (o->labels);
   vxn_strv_free (o->annotations);
+  vxn_strv_free (o->volumes);
+}
+
+/* docker's -v HOST:CONTAINER[:ro|rw] for host directories (created when missing, as docker does). Named volumes
+   need a volume store vxn does not have. */
+static int
+add_volume (struct vxn_cli *cli, struct run_opts *o, const char *arg, vxn_error_t *err)
+{
+  cleanup_free char *copy = xstrdup (arg);
+  char *src = copy, *dst = strchr (copy, ':'), *mode = NULL;
+  if (dst)
+    {
+      *dst++ = '\0';
+      if ((mode = strchr (dst, ':')) != NULL)
+        *mode++ = '\0';
+    }
+  if (dst == NULL || src[0] != '/')
+    return vxn_usage_error (cli, err,
+                            "-v %s: only HOST-DIR:CONTAINER-DIR[:ro|rw] with an absolute host path is supported "
+                            "(named and anonymous volumes are not)",
+                            arg);
+  if (dst[0] != '/')
+    return vxn_usage_error (cli, err, "-v %s: the container path must be absolute", arg);
+  if (mode && strcmp (mode, "ro") != 0 && strcmp (mode, "rw") != 0)
+    return vxn_usage_error (cli, err, "-v %s: the only options are ro and rw", arg);
+  vxn_error_t merr = NULL;
+  if (vxn_mkdir_p (src, 0755, &merr) < 0)
+    {
+      vxn_error_release (&merr);
+      return vxn_usage_error (cli, err, "-v %s: cannot create the host directory `%s`", arg, src);
+    }
+  cleanup_free char *norm = xasprintf ("%s\n%s\n%s", src, dst, mode ? mode : "rw");
+  o->volumes = vxn_strv_append (o->volumes, norm);
+  return 0;
 }
 
 /* docker's RAMInBytes: "512m", "1g", "1.5GiB", "1048576". */
@@ -308,6 +343,7 @@ parse_opts (struct vxn_cli *cli, int argc, char **argv, struct run_opts *o, vxn_
     { "env", required_argument, NULL, 'e' },
     { "env-file", required_argument, NULL, O_ENV_FILE },
     { "workdir", required_argument, NULL, 'w' },
+    { "volume", required_argument, NULL, 'v' },
     { "user", required_argument, NULL, 'u' },
     { "entrypoint", required_argument, NULL, O_ENTRYPOINT },
     { "memory", required_argument, NULL, 'm' },
@@ -506,9 +542,9 @@ parse_opts (struct vxn_cli *cli, int argc, char **argv, struct run_opts *o, vxn_
         o->quiet = 1;
         break;
       case 'v':
-        return vxn_usage_error (cli, err,
-                                "-v is not supported yet (bind mounts need a file system shared with the "
-                                "guest)");
+        if (add_volume (cli, o, optarg, err) < 0)
+          return -1;
+        break;
       case 'p':
       case 'P':
         return vxn_usage_error (cli, err, "-%c is not supported yet: containers have no network yet", c);
@@ -591,6 +627,24 @@ patch_config (const char *bundle, const struct run_opts *o, struct vxn_ctr *c, v
       cJSON_DeleteItemFromObjectCaseSensitive (lx, "resources");
       cJSON *mem = cJSON_AddObjectToObject (cJSON_AddObjectToObject (lx, "resources"), "memory");
       cJSON_AddNumberToObject (mem, "limit", (double)o->memory);
+    }
+  /* -v: bind mounts, which the runtime serves over Xen 9pfs. */
+  cJSON *mounts = cJSON_GetObjectItemCaseSensitive (spec, "mounts");
+  for (size_t i = 0; o->volumes && o->volumes[i] && cJSON_IsArray (mounts); i++)
+    {
+      cleanup_free char *v = xstrdup (o->volumes[i]);
+      char *dst = strchr (v, '\n');
+      *dst++ = '\0';
+      char *mode = strchr (dst, '\n');
+      *mode++ = '\0';
+      cJSON *m = cJSON_CreateObject ();
+      cJSON_AddStringToObject (m, "destination", dst);
+      cJSON_AddStringToObject (m, "type", "bind");
+      cJSON_AddStringToObject (m, "source", v);
+      cJSON *opts = cJSON_AddArrayToObject (m, "options");
+      cJSON_AddItemToArray (opts, cJSON_CreateString ("rbind"));
+      cJSON_AddItemToArray (opts, cJSON_CreateString (mode));
+      cJSON_AddItemToArray (mounts, m);
     }
   if (o->read_only)
     {

@@ -142,6 +142,19 @@ wait "$fg"; is "$?" 7 "TERM sent to vxn run is forwarded to the container, whose
 exec 3<&-
 
 assert_clean "vxn containers" "$RT_ROOT"
+
+# --- -v: host directories bind-mounted over Xen 9pfs, read-write and read-only
+mkdir -p "$TMP/vol" && echo from-host >"$TMP/vol/in"
+out=$(timeout 300 vxn run --rm -v "$TMP/vol:/data" -v "$TMP/newdir:/new:ro" "$IMGR" \
+  sh -c 'cat /data/in; echo from-guest >/data/out; touch /new/x 2>/dev/null && echo ro-writable; echo done' 2>&1); rc=$?
+is "$rc" 0 "run -v: exits 0"
+like "$out" "from-host" "... the host's file is seen inside"
+is "$(cat "$TMP/vol/out" 2>/dev/null)" "from-guest" "... and a file written inside appears on the host"
+like "$out" "done" "... the container ran to its end"
+[[ $out != *ro-writable* ]]; ok $? "... a :ro volume refuses writes"
+[ -d "$TMP/newdir" ]; ok $? "... a missing host directory is created, as docker does"
+pgrep -f xen-qemu-system >/dev/null; [ $? -ne 0 ]; ok $? "... no 9pfs backend (QEMU) is left"
+assert_clean "vxn volumes" "$RT_ROOT"
 is "$(records)" "" "no container records left"
 
 # --- create, start -a (foreground), start (detached, appending to the log), -d --rm
@@ -208,7 +221,7 @@ is "$rc/$(cat "$TMP/err")" "1/vdkr: 'build' is not supported" "vdkr build: exit 
 vpdmn push x 2>"$TMP/err"; rc=$?
 is "$rc/$(cat "$TMP/err")" "1/Error: 'push' is not supported" "vpdmn push: exit 1 and podman's wording"
 vdkr --help | grep -q '^  run '; ok $? "vdkr --help lists run"
-for args in "-d -t" "-v /tmp:/tmp" "--cpuset-cpus 0" "--cpus 0" "--network bridge" "--bogus" "-p 80:80" "-m lots" "--pull sometimes" \
+for args in "-d -t" "-v named:/data" "-v /tmp:relative" "-v /tmp:/x:z" "--cpuset-cpus 0" "--cpus 0" "--network bridge" "--bogus" "-p 80:80" "-m lots" "--pull sometimes" \
   "--name bad/name" "-w relative"; do
   vxn run --rm $args "$IMGR" true >/dev/null 2>"$TMP/err"; rc=$?
   is "$rc" 125 "run $args: exit 125 ($(head -1 "$TMP/err"))"
