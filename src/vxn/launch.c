@@ -169,7 +169,16 @@ vxn_launch (struct vxn_cli *cli, struct vxn_ctr *c, const struct vxn_launch_opts
       create[6] = con.path;
       create[7] = c->id;
     }
-  ret = rt (cli, c, create, in, o->foreground ? 1 : log_fd, o->foreground ? 2 : log_fd, err);
+  /* With a terminal, the container's output comes through the pty master, and our terminal is no business of the
+     runtime's processes (they run in a background process group of it: touching it would stop them, SIGTTOU). */
+  ret = rt (cli, c, create, in,
+            o->tty          ? -1
+            : o->foreground ? 1
+                            : log_fd,
+            o->tty          ? -1
+            : o->foreground ? 2
+                            : log_fd,
+            err);
   if (ret < 0)
     {
       vxn_error_wrap (err, "create the domain");
