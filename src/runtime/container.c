@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -21,6 +22,14 @@ vxn_expect_args (const char *verb, int have, int min, int max, vxn_error_t *err)
   if (have > max)
     return vxn_make_error (err, 0, "%s: too many arguments", verb);
   return 0;
+}
+
+int
+vxn_write_pid_file (const char *path, pid_t pid, vxn_error_t *err)
+{
+  char buf[32];
+  int n = snprintf (buf, sizeof buf, "%d", (int) pid);
+  return vxn_write_file_atomic (path, buf, n, 0644, err);
 }
 
 int

@@ -212,14 +212,6 @@ add_libxl_reason (int dirfd, vxn_error_t *err)
     }
 }
 
-static int
-write_pid_file (const char *path, pid_t pid, vxn_error_t *err)
-{
-  char buf[32];
-  int n = snprintf (buf, sizeof buf, "%d", (int) pid);
-  return vxn_write_file_atomic (path, buf, n, 0644, err);
-}
-
 int
 vxn_cmd_create (struct vxn_global *g, int argc, char **argv, vxn_error_t *err)
 {
@@ -321,7 +313,7 @@ vxn_cmd_create (struct vxn_global *g, int argc, char **argv, vxn_error_t *err)
       goto out_cfg;
     }
   /* Last: containerd takes the pid file's appearance as "create finished". */
-  if (o.pid_file && write_pid_file (o.pid_file, pid, err) < 0)
+  if (o.pid_file && vxn_write_pid_file (o.pid_file, pid, err) < 0)
     {
       kill (pid, SIGKILL); /* its watchdog destroys the domain */
       ret = -1;

@@ -305,14 +305,6 @@ static void __attribute__ ((noreturn)) relay (int conn, bool terminal)
     }
 }
 
-static int
-write_pid_file (const char *path, pid_t pid, vxn_error_t *err)
-{
-  char buf[32];
-  int n = snprintf (buf, sizeof buf, "%d", (int)pid);
-  return vxn_write_file_atomic (path, buf, n, 0644, err);
-}
-
 /* The proxy, forked with --detach: start, tell the parent through SYNC ("ok" or the error), then relay. */
 static void __attribute__ ((noreturn)) detached_proxy (const struct vxn_container *c, const char *spec, size_t spec_len,
                                                        const int *fds, size_t n_fds, int tty, int sync)
@@ -372,7 +364,7 @@ run_detached (const struct vxn_container *c, const struct exec_opts *o, const ch
       return vxn_make_error (err, 0, "%s", len ? buf : "the exec process died before the process started");
     }
   /* Last, as with create: the caller takes the pid file as "started". */
-  if (o->pid_file && write_pid_file (o->pid_file, pid, err) < 0)
+  if (o->pid_file && vxn_write_pid_file (o->pid_file, pid, err) < 0)
     {
       kill (pid, SIGKILL); /* the monitor then kills the process in the guest */
       return -1;
@@ -457,7 +449,7 @@ vxn_cmd_exec (struct vxn_global *g, int argc, char **argv, vxn_error_t *err)
           ioctl (pty_slave, TIOCSCTTY, 0);
         }
       int conn = start_session (&c, spec, spec_len, fds, n_fds, p.terminal, err);
-      if (conn >= 0 && (!o.pid_file || write_pid_file (o.pid_file, getpid (), err) == 0))
+      if (conn >= 0 && (!o.pid_file || vxn_write_pid_file (o.pid_file, getpid (), err) == 0))
         {
           bool terminal = p.terminal;
           vxn_guest_spec_free (&p);

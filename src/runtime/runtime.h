@@ -53,6 +53,9 @@ const char *vxn_container_status (const struct vxn_container *c);
 /* Ask the monitor; refuses politely when it is gone. */
 int vxn_container_request (struct vxn_container *c, const char *request, vxn_error_t *err);
 
+/* --pid-file: the pid, written atomically (callers take the file's appearance as "started"). */
+int vxn_write_pid_file (const char *path, pid_t pid, vxn_error_t *err);
+
 /* Strict argument count check for a verb's positional arguments. */
 int vxn_expect_args (const char *verb, int have, int min, int max, vxn_error_t *err);
 
