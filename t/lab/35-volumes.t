@@ -4,6 +4,10 @@
 # ctr, docker and podman. After each: only Domain-0, no QEMU backend, nothing under the runtime roots.
 . "$(dirname "$0")/lib/common.sh"
 setup_image
+# A timeout (SIGTERM from run-inside) must not leave dockerd running for the next test file.
+dockerd_pid=
+trap 'exit 143' TERM
+trap '[ -z "$dockerd_pid" ] || kill "$dockerd_pid" 2>/dev/null' EXIT
 QEMU=xen-qemu-system-i386
 CTR="ctr run --rm --runc-binary $RUNTIME"
 ROOT=$TMP/root
@@ -47,7 +51,8 @@ PY
 }
 
 V=$TMP/vol
-mkdir -p "$V" && echo "from the host" >"$V/in"
+# World-writable, so that a container running as uid 1000 may create files in it (as under runc).
+mkdir -p "$V" && chmod 1777 "$V" && echo "from the host" >"$V/in"
 
 # Without a volume first, for the cost of the QEMU backend (the create times are diagnostics).
 B0=$TMP/b0
@@ -175,6 +180,7 @@ if [ -x /usr/sbin/dockerd ] && [ -x "$DOCKER" ]; then
   like "$out" "tmpfs /scratch tmpfs .*size=2048k" "docker --tmpfs: a sized tmpfs"
   kill "$dockerd_pid" && wait_exit "$dockerd_pid" 60
   ok $? "dockerd stopped"
+  dockerd_pid=
   unset DOCKER_HOST
   left=""
   for d in "$DROOT"/*; do [ -f "$d/state.json" ] && left="$left $d"; done
