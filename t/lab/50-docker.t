@@ -55,7 +55,7 @@ out=$(python3 "$LAB_LIB/ptydrive.py" 25 81 180 --expect ready --resize 41 121 --
   sh -c '[ -t 0 ] && echo tty; trap "stty size; exit 0" WINCH; echo ready; sleep 1000 & wait' | tr -d '\r')
 like "$out" "tty" "docker exec -it: a terminal inside"
 like "$out" "(25 81|41 121)" "... whose size changes reach the process"
-$DOCKER exec x1 nosuchprogram 2>"$TMP/xerr"; rc=$?
+$DOCKER exec x1 nosuchprogram >"$TMP/xerr" 2>&1; rc=$? # docker 20.10 prints this error on stdout
 [ "$rc" = 126 ] || [ "$rc" = 127 ]; ok $? "docker exec of a missing program: 126/127 (got $rc)"
 like "$(cat "$TMP/xerr")" "executable file not found" "... with runc's message"
 $DOCKER rm -f x1 >/dev/null; ok $? "docker rm -f"

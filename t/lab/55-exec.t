@@ -10,14 +10,15 @@ R () { "$RUNTIME" --root "$ROOT" "$@"; }
 DRIVE="python3 $LAB_LIB/ptydrive.py"
 
 # Run a detached exec under a subreaper, as the shim does, and report the exit status of the pid-file process.
-# Usage: detached_status SIGNAL-OR-none RUNTIME-ARGS...
+# Usage: detached_status SIGNAL-OR-none OUTFILE RUNTIME-ARGS... (the exec's stdout goes to OUTFILE)
 detached_status () {
   python3 - "$@" <<'PY'
 import ctypes, os, signal, subprocess, sys
 ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
-sig, args = sys.argv[1], sys.argv[2:]
+sig, out, args = sys.argv[1], sys.argv[2], sys.argv[3:]
 pidfile = args[args.index("--pid-file") + 1]
-r = subprocess.run(args)
+with open(out, "w") as f:
+    r = subprocess.run(args, stdout=f)
 if r.returncode != 0:
     print("exec-failed", r.returncode); sys.exit(0)
 pid = int(open(pidfile).read())
@@ -57,15 +58,15 @@ out=$(R exec c1 sh -c 'head -c 300000 /dev/zero | tr "\0" x' </dev/null)
 cat >"$TMP/proc.json" <<'JSON'
 {"args": ["sh", "-c", "echo detached-out; exit 6"], "env": ["PATH=/bin:/usr/bin"], "cwd": "/", "user": {"uid": 0, "gid": 0}}
 JSON
-st=$(detached_status none "$RUNTIME" --root "$ROOT" exec --process "$TMP/proc.json" --detach --pid-file "$TMP/epid" c1 \
-  </dev/null 2>"$TMP/err" >"$TMP/dout")
+st=$(detached_status none "$TMP/dout" "$RUNTIME" --root "$ROOT" exec --process "$TMP/proc.json" --detach \
+  --pid-file "$TMP/epid" c1 </dev/null 2>"$TMP/err")
 is "$st" 6 "exec --detach: the pid-file process exits with the process's status"
 is "$(cat "$TMP/dout")" "detached-out" "... and its output reached the caller's stdout"
 cat >"$TMP/proc2.json" <<'JSON'
 {"args": ["sh", "-c", "trap 'exit 9' TERM; sleep 1000 & wait"], "env": ["PATH=/bin:/usr/bin"], "cwd": "/"}
 JSON
-st=$(detached_status SIGTERM "$RUNTIME" --root "$ROOT" exec --process "$TMP/proc2.json" --detach --pid-file "$TMP/epid2" c1 \
-  </dev/null 2>/dev/null >/dev/null)
+st=$(detached_status SIGTERM /dev/null "$RUNTIME" --root "$ROOT" exec --process "$TMP/proc2.json" --detach \
+  --pid-file "$TMP/epid2" c1 </dev/null 2>/dev/null)
 is "$st" 9 "a signal sent to the pid-file process reaches the exec'd process"
 
 # update and events: the domain's memory target and vCPUs, its statistics in runc's shape.

@@ -49,7 +49,7 @@ out=$(python3 "$LAB_LIB/ptydrive.py" 26 82 180 --expect ready --resize 42 122 --
   sh -c '[ -t 0 ] && echo tty; trap "stty size; exit 0" WINCH; echo ready; sleep 1000 & wait' | tr -d '\r')
 like "$out" "tty" "podman exec -it: a terminal inside"
 like "$out" "(26 82|42 122)" "... whose size changes reach the process"
-$P exec px nosuchprogram 2>"$TMP/xerr"; rc=$?
+$P exec px nosuchprogram >"$TMP/xerr" 2>&1; rc=$?
 [ "$rc" = 126 ] || [ "$rc" = 127 ]; ok $? "podman exec of a missing program: 126/127 (got $rc)"
 like "$(cat "$TMP/xerr")" "executable file not found" "... with vxn's message"
 $P rm -f px >/dev/null; ok $? "podman rm -f"
