@@ -3,7 +3,7 @@
    Dom0 numbers them. EXEC_SPEC frames carry the encoded guest spec in pieces, EXEC_RUN starts it; we answer
    EXEC_STARTED once the program is exec'd (the child's close-on-exec status pipe reached EOF) or EXEC_FAILED with
    runc's wording of why not. Output, stdin, window size and signals then travel in frames tagged with the number,
-   and after EOF on both output streams an EXIT frame ends the process for Dom0. */
+   and once it is reaped and what it wrote is forwarded, EOF on both streams and an EXIT frame end it for Dom0. */
 #include "vxn-init.h"
 
 #include <errno.h>
@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 struct vxn_proc *
@@ -194,13 +195,33 @@ vxn_exec_reap_finished (void)
     {
       struct vxn_proc *p = vxn.execs[i];
       char value[32];
-      if (p == NULL || !p->done || p->status_fd >= 0 || p->out_fd[1] >= 0 || p->out_fd[2] >= 0 || !p->eof_sent[1]
-          || !p->eof_sent[2])
+      if (p == NULL || !p->done || p->status_fd >= 0)
         continue;
+      /* Reaped: forward what it wrote before it exited, then end its streams even if a child it left in the
+         background still holds them (the caller waits for the exit status, as runc's would, not for them). */
+      int pending = 0;
+      for (int s = VXN_STREAM_STDOUT; s <= VXN_STREAM_STDERR; s++)
+        {
+          int n = 0;
+          if (p->out_fd[s] >= 0 && ioctl (p->out_fd[s], FIONREAD, &n) == 0 && n > 0)
+            pending = 1;
+        }
+      if (pending)
+        continue; /* the pump forwards it first */
+      for (int s = VXN_STREAM_STDOUT; s <= VXN_STREAM_STDERR; s++)
+        {
+          if (p->out_fd[s] >= 0 && p->out_fd[s] != p->pty_master)
+            close (p->out_fd[s]);
+          p->out_fd[s] = -1;
+          if (!p->eof_sent[s] && vxn_vchan_send (VXN_FRAME_EOF, s, p->id, NULL, 0))
+            p->eof_sent[s] = 1;
+        }
+      if (!p->eof_sent[1] || !p->eof_sent[2])
+        continue; /* no room yet: the next round */
       if (vxn_format_exit (p->status, value, sizeof value) < 0)
         snprintf (value, sizeof value, "exited %d", VXN_EXIT_INIT_FAILED);
       if (!vxn_vchan_send (VXN_FRAME_EXIT, 0, p->id, value, strlen (value)))
-        continue; /* no room yet: the next round */
+        continue;
       vxn_debug ("exec %u %s", p->id, value);
       forget (p);
     }
