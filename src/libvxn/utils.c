@@ -148,6 +148,23 @@ vxn_read_file (const char *path, size_t max_size, char **out, size_t *len, vxn_e
   return vxn_read_file_at (AT_FDCWD, path, max_size, out, len, err);
 }
 
+size_t
+vxn_read_to_eof (int fd, char *buf, size_t len)
+{
+  size_t n = 0;
+  while (n < len - 1)
+    {
+      ssize_t r = read (fd, buf + n, len - 1 - n);
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r <= 0)
+        break;
+      n += r;
+    }
+  buf[n] = '\0';
+  return n;
+}
+
 int
 vxn_write_all (int fd, const void *buf, size_t len)
 {

@@ -40,6 +40,8 @@ int vxn_write_file_atomic_at (int dirfd, const char *name, const void *data, siz
 int vxn_write_file_atomic (const char *path, const void *data, size_t len, mode_t mode, vxn_error_t *err);
 
 int vxn_write_all (int fd, const void *buf, size_t len);
+/* Read FD until EOF (or LEN - 1 bytes) into BUF, NUL-terminated: a child's verdict on a sync pipe. Returns its length. */
+size_t vxn_read_to_eof (int fd, char *buf, size_t len);
 int vxn_mkdir_p (const char *path, mode_t mode, vxn_error_t *err);
 /* Remove a directory tree without following symlinks. Missing is not an error. */
 int vxn_rm_rf_at (int dirfd, const char *name, vxn_error_t *err);

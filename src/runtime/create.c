@@ -129,19 +129,7 @@ static int
 wait_for_monitor (int fd, pid_t pid, vxn_error_t *err)
 {
   char buf[1024];
-  size_t len = 0;
-  for (;;)
-    {
-      ssize_t n = read (fd, buf + len, sizeof buf - 1 - len);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        break;
-      len += n;
-      if (len == sizeof buf - 1)
-        break;
-    }
-  buf[len] = '\0';
+  vxn_read_to_eof (fd, buf, sizeof buf);
   if (strcmp (buf, "ok") == 0)
     return 0;
   /* Failure: let the monitor finish tearing the domain down before the state directory goes. */

@@ -351,13 +351,8 @@ run_detached (const struct vxn_container *c, const struct exec_opts *o, const ch
       detached_proxy (c, spec, spec_len, fds, n_fds, tty, sync[1]);
     }
   close (sync[1]);
-  size_t len = 0;
-  ssize_t n;
-  while ((n = read (sync[0], buf + len, sizeof buf - 1 - len)) > 0 || (n < 0 && errno == EINTR))
-    if (n > 0)
-      len += n;
+  size_t len = vxn_read_to_eof (sync[0], buf, sizeof buf);
   close (sync[0]);
-  buf[len] = '\0';
   if (strcmp (buf, "ok") != 0)
     {
       waitpid (pid, NULL, 0);
