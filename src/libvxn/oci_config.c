@@ -648,6 +648,9 @@ vxn_oci_config_parse (const char *json, struct vxn_oci_config *cfg, vxn_error_t 
     cfg->annotations_json = xstrdup ("{}");
   if (parse_memory (root, &cfg->memory_limit, err) < 0 || parse_mounts (root, &cfg->process, err) < 0)
     goto out;
+  if (cJSON_IsObject (r = cJSON_GetObjectItemCaseSensitive (root, "linux"))
+      && get_string (r, "cgroupsPath", "linux.", 0, &cfg->cgroups_path, err) < 0)
+    goto out;
   ret = 0;
 out:
   cJSON_Delete (root);
@@ -673,6 +676,7 @@ vxn_oci_config_free (struct vxn_oci_config *cfg)
   free (cfg->root_path);
   free (cfg->annotations_json);
   free (cfg->ignored);
+  free (cfg->cgroups_path);
   vxn_guest_spec_free (&cfg->process);
   memset (cfg, 0, sizeof *cfg);
 }

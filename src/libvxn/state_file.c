@@ -24,6 +24,8 @@ vxn_state_file_write (int dirfd, const struct vxn_state_file *st, vxn_error_t *e
   cJSON_AddStringToObject (o, "domuuid", st->domuuid ? st->domuuid : "");
   cJSON_AddStringToObject (o, "domname", st->domname ? st->domname : "");
   cJSON_AddNumberToObject (o, "exit_status", st->exit_status);
+  cJSON_AddStringToObject (o, "cgroup", st->cgroup ? st->cgroup : "");
+  cJSON_AddBoolToObject (o, "cgroup_owned", st->cgroup_owned);
   cJSON *ann = cJSON_Parse (st->annotations_json ? st->annotations_json : "{}");
   cJSON_AddItemToObject (o, "annotations", ann ? ann : cJSON_CreateObject ());
   char *s = cJSON_PrintUnformatted (o);
@@ -60,7 +62,7 @@ vxn_state_file_parse (const char *json, struct vxn_state_file *st, vxn_error_t *
 {
   memset (st, 0, sizeof *st);
   cJSON *o = cJSON_Parse (json);
-  const cJSON *ann;
+  const cJSON *ann, *cg;
   double d = 0;
   int ret = -1;
   if (!cJSON_IsObject (o))
@@ -89,6 +91,16 @@ vxn_state_file_parse (const char *json, struct vxn_state_file *st, vxn_error_t *
   if (field_number (o, "exit_status", -1, 255, &d, err) < 0)
     goto out;
   st->exit_status = (int) d;
+  /* Optional: state files of older monitors have no cgroup. */
+  cg = cJSON_GetObjectItemCaseSensitive (o, "cgroup");
+  if (cg && (!cJSON_IsString (cg) || (cg->valuestring[0] != '\0' && cg->valuestring[0] != '/')
+             || strstr (cg->valuestring, "/..")))
+    {
+      vxn_make_error (err, 0, "state file: `cgroup` must be an absolute cgroup path");
+      goto out;
+    }
+  st->cgroup = xstrdup (cg ? cg->valuestring : "");
+  st->cgroup_owned = cJSON_IsTrue (cJSON_GetObjectItemCaseSensitive (o, "cgroup_owned"));
   ann = cJSON_GetObjectItemCaseSensitive (o, "annotations");
   st->annotations_json = cJSON_IsObject (ann) ? cJSON_PrintUnformatted (ann) : xstrdup ("{}");
   ret = 0;
@@ -118,5 +130,6 @@ vxn_state_file_free (struct vxn_state_file *st)
   free (st->domuuid);
   free (st->domname);
   free (st->annotations_json);
+  free (st->cgroup);
   memset (st, 0, sizeof *st);
 }

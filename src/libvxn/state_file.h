@@ -23,6 +23,8 @@ struct vxn_state_file
   char *domname;
   int exit_status; /* -1 until the container exited */
   char *annotations_json;
+  char *cgroup;      /* the monitor's cgroup v2 path, "" when it stayed in its caller's */
+  int cgroup_owned;  /* created with cgroupfs: delete removes it */
 };
 
 int vxn_state_file_write (int dirfd, const struct vxn_state_file *st, vxn_error_t *err);

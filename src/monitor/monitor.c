@@ -60,6 +60,8 @@ write_state (struct monitor *m)
     .domname = m->dc.c_info.name ? m->dc.c_info.name : "",
     .exit_status = m->state == VXN_STATE_exited ? m->exit_status : -1,
     .annotations_json = (char *) m->args->annotations_json,
+    .cgroup = m->cgroup ? m->cgroup : "",
+    .cgroup_owned = m->args->cgroup && m->args->cgroup->manager == VXN_CGROUP_FS,
   };
   if (vxn_state_file_write (m->state_dirfd, &st, &err) < 0)
     {
@@ -703,6 +705,21 @@ monitor_create_domain (struct monitor *m, vxn_error_t *err)
   return 0;
 }
 
+/* Before the watchdog and QEMU exist: they inherit it. */
+static int
+enter_cgroup (struct monitor *m, vxn_error_t *err)
+{
+  if (m->args->cgroup == NULL || m->args->cgroup->manager == VXN_CGROUP_NONE)
+    return 0;
+  cleanup_free char *desc = xasprintf ("vxn container %s", m->args->id);
+  if (vxn_cgroup_enter (m->args->cgroup, desc, err) < 0)
+    return -1;
+  if (vxn_cgroup_own (&m->cgroup, err) < 0)
+    return -1;
+  monitor_log (m, "in cgroup %s", m->cgroup);
+  return 0;
+}
+
 void
 vxn_monitor_main (const struct vxn_monitor_args *args)
 {
@@ -727,6 +744,15 @@ vxn_monitor_main (const struct vxn_monitor_args *args)
       _exit (VXN_EXIT_NO_REPORT);
     }
   setvbuf (m->log, NULL, _IOLBF, 0);
+  if (enter_cgroup (m, &err) < 0)
+    {
+      char *s = vxn_error_string (err);
+      char line[600];
+      snprintf (line, sizeof line, "error %s", s);
+      monitor_log (m, "%s", s);
+      sync_reply (m, line);
+      _exit (VXN_EXIT_NO_REPORT);
+    }
   m->watchdog_fd = watchdog_spawn (log_path, &err);
   write_state (m);
   if (m->watchdog_fd < 0 || monitor_setup (m, &err) < 0 || monitor_create_domain (m, &err) < 0)

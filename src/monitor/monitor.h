@@ -13,6 +13,7 @@
 
 #include <xenstore.h>
 
+#include "cgroup.h"
 #include "guest_io.h"
 #include "statemachine.h"
 
@@ -32,6 +33,7 @@ struct vxn_monitor_args
   bool debug;
   char *const *p9_paths; /* host directories shared over 9pfs, tags vxn0.. (volumes.h) */
   size_t n_p9;
+  const struct vxn_cgroup *cgroup; /* entered first, so that every process the monitor starts is in it */
 };
 
 /* QEMU with Xen's 9pfs backend (Debian's qemu-system-xen); libxl starts it for domains with 9pfs devices. */
@@ -79,6 +81,7 @@ struct monitor
   ev_io qemu_watcher;
   ev_timer qemu_timer;
   bool qemu_killed;
+  char *cgroup; /* ours after entering args->cgroup, as /proc/self/cgroup says; for the state file */
 };
 
 void vxn_monitor_main (const struct vxn_monitor_args *args) __attribute__ ((noreturn));

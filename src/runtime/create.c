@@ -124,6 +124,19 @@ memory_mb (const struct vxn_oci_config *cfg, const struct vxn_tuning *t)
   return mb < VXN_MIN_MEMORY_MB ? VXN_MIN_MEMORY_MB : (unsigned) mb;
 }
 
+/* The monitor's cgroup (cgroup.h): decided here, so a bad cgroupsPath fails before anything exists; entered by the
+   monitor itself before it starts any process of its own. */
+static int
+resolve_cgroup (struct vxn_global *g, const struct vxn_oci_config *cfg, const char *id, struct vxn_cgroup *cg,
+                vxn_error_t *err)
+{
+  cleanup_free char *own = NULL;
+  vxn_error_t oerr = NULL;
+  if (vxn_cgroup_own (&own, &oerr) < 0)
+    vxn_error_release (&oerr); /* only a relative cgroupsPath needs it; "/" serves then */
+  return vxn_cgroup_resolve (g->cgroup_request, cfg->cgroups_path, id, own, vxn_systemd_booted (), cg, err);
+}
+
 /* Wait for the monitor's verdict on the sync pipe: "ok", or "error <message>", or EOF if it died. */
 static int
 wait_for_monitor (int fd, pid_t pid, vxn_error_t *err)
@@ -208,6 +221,7 @@ vxn_cmd_create (struct vxn_global *g, int argc, char **argv, vxn_error_t *err)
   struct vxn_oci_config cfg;
   struct vxn_tuning tuning = { 0 };
   struct vxn_volumes vol = { 0 };
+  struct vxn_cgroup cgroup = { 0 };
   char bundle[PATH_MAX], created[64];
   int ret = -1;
   /* Declared up front: the error paths jump here, and cleanup must never see an uninitialised value. */
@@ -227,6 +241,8 @@ vxn_cmd_create (struct vxn_global *g, int argc, char **argv, vxn_error_t *err)
     return vxn_error_wrap (err, "create `%s`", id);
   if (vxn_tuning_parse (cfg.annotations_json, &tuning, err) < 0
       || vxn_mounts_resolve (&cfg.process, bundle, &vol, err) < 0)
+    goto out_cfg;
+  if (resolve_cgroup (g, &cfg, id, &cgroup, err) < 0)
     goto out_cfg;
   if (cfg.ignored)
     vxn_warning ("create `%s`: config.json: %s ignored (no such policy in the guest; see vxn-oci-runtime(8))", id,
@@ -283,6 +299,7 @@ vxn_cmd_create (struct vxn_global *g, int argc, char **argv, vxn_error_t *err)
     .terminal_fd = -1,
     .p9_paths = vol.p9_paths,
     .n_p9 = vol.n_p9,
+    .cgroup = &cgroup,
   };
   if (o.console_socket)
     {
@@ -310,6 +327,7 @@ vxn_cmd_create (struct vxn_global *g, int argc, char **argv, vxn_error_t *err)
   vxn_oci_config_free (&cfg);
   vxn_tuning_free (&tuning);
   vxn_volumes_free (&vol);
+  vxn_cgroup_free (&cgroup);
   return 0;
 
 out_remove:
@@ -326,6 +344,7 @@ out_cfg:
   vxn_oci_config_free (&cfg);
   vxn_tuning_free (&tuning);
   vxn_volumes_free (&vol);
+  vxn_cgroup_free (&cgroup);
   vxn_error_wrap (err, "create `%s`", id);
   return -1;
 }

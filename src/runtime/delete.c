@@ -11,12 +11,15 @@
 #include <getopt.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/pidfd.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #define DELETE_TIMEOUT_MS 120000
+/* The watchdog and QEMU leave the monitor's cgroup right after it. */
+#define CGROUP_EMPTY_TIMEOUT_MS 10000
 
 static int
 destroy_leftover_domain (const struct vxn_state_file *st, vxn_error_t *err)
@@ -56,6 +59,20 @@ kill_and_wait (struct vxn_container *c, vxn_error_t *err)
   if (r == 0)
     return vxn_make_error (err, ETIMEDOUT, "container `%s`: the monitor did not exit", c->id);
   return 0;
+}
+
+/* The cgroupfs cgroup create made for the monitor. A failure costs a directory, not the delete: warn. */
+static void
+remove_cgroup (const struct vxn_container *c)
+{
+  vxn_error_t cerr = NULL;
+  if (vxn_cgroup_remove (c->st.cgroup, CGROUP_EMPTY_TIMEOUT_MS, &cerr) < 0)
+    {
+      char *s = vxn_error_string (cerr);
+      vxn_warning ("delete `%s`: %s", c->id, s);
+      free (s);
+      vxn_error_release (&cerr);
+    }
 }
 
 int
@@ -107,6 +124,8 @@ vxn_cmd_delete (struct vxn_global *g, int argc, char **argv, vxn_error_t *err)
   if (ct.have_state && strcmp (ct.st.status, "exited") != 0 && ct.st.domid > 0
       && (ret = destroy_leftover_domain (&ct.st, err)) < 0)
     goto out;
+  if (ct.have_state && ct.st.cgroup_owned && ct.st.cgroup[0] != '\0')
+    remove_cgroup (&ct);
   rootfd = open (g->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (rootfd < 0)
     ret = vxn_make_error (err, errno, "open `%s`", g->root);

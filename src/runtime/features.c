@@ -35,7 +35,7 @@ vxn_cmd_features (struct vxn_global *g, int argc, char **argv, vxn_error_t *err)
       cap_free (name);
     }
   printf ("],\n"
-          "    \"cgroup\": {\"v1\": false, \"v2\": false, \"systemd\": false, \"systemdUser\": false},\n"
+          "    \"cgroup\": {\"v1\": false, \"v2\": true, \"systemd\": true, \"systemdUser\": false},\n"
           "    \"seccomp\": {\"enabled\": false},\n"
           "    \"apparmor\": {\"enabled\": false},\n"
           "    \"selinux\": {\"enabled\": false}\n"

@@ -42,7 +42,10 @@ usage (FILE *f)
               "  --log FILE            write errors to FILE instead of stderr\n"
               "  --log-format FORMAT   text or json\n"
               "  --debug               verbose logging\n"
-              "  --systemd-cgroup, --rootless VALUE, --criu PATH, --cgroup-manager M, --log-level L\n"
+              "  --systemd-cgroup      put the monitor in a systemd scope (cgroupsPath slice:prefix:name)\n"
+              "  --cgroup-manager M    cgroupfs, systemd or disabled (default: systemd's scope when systemd\n"
+              "                        runs the host and cgroupsPath is unset, else cgroupsPath with cgroupfs)\n"
+              "  --rootless VALUE, --criu PATH, --log-level L\n"
               "                        accepted for compatibility with runc callers\n"
               "  -v, --version         print the version\n"
               "  -h, --help            this text\n\nSee vxn-oci-runtime(8).\n");
@@ -114,10 +117,17 @@ main (int argc, char **argv)
           g.debug = true;
           break;
         case OPT_SYSTEMD_CGROUP:
-          g.systemd_cgroup = true;
+          g.cgroup_request = VXN_CGROUP_REQUEST_SYSTEMD;
+          break;
+        case OPT_CGROUP_MANAGER:
+          if (vxn_cgroup_request_parse (optarg) < 0)
+            {
+              fprintf (stderr, "vxn-oci-runtime: --cgroup-manager must be cgroupfs, systemd or disabled\n");
+              return 1;
+            }
+          g.cgroup_request = vxn_cgroup_request_parse (optarg);
           break;
         case OPT_LOG_LEVEL:
-        case OPT_CGROUP_MANAGER:
         case OPT_ROOTLESS:
         case OPT_CRIU:
           break; /* meaningless for a VM; accepted so runc command lines keep working */

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 
+#include "cgroup.h"
 #include "error.h"
 #include "state_file.h"
 
@@ -16,7 +17,7 @@ struct vxn_global
   const char *log;
   const char *log_format;
   bool debug;
-  bool systemd_cgroup;
+  enum vxn_cgroup_request cgroup_request; /* --systemd-cgroup, --cgroup-manager */
 };
 
 typedef int (*vxn_verb_fn) (struct vxn_global *g, int argc, char **argv, vxn_error_t *err);

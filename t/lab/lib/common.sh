@@ -93,12 +93,12 @@ wait_line () { # wait_line TEXT TIMEOUT COMMAND...
 DOCKER=/usr/bin/docker # Debian's client (a newer one may shadow it in /usr/local/bin)
 DROOT=/run/docker/runtime-runc/moby
 have_docker () { [ -x /usr/sbin/dockerd ] && [ -x "$DOCKER" ]; }
-start_dockerd () { # sets DOCKER_HOST and dockerd_pid
+start_dockerd () { # [EXTRA DOCKERD ARGS...]; sets DOCKER_HOST and dockerd_pid
   export DOCKER_HOST=unix:///run/vxn-test-docker.sock
   "$VXN_LAB_REPO/lab/sd-notify-run" -t 180 -l "$TMP/dockerd.log" -- /usr/sbin/dockerd \
     --host "$DOCKER_HOST" --containerd /run/containerd/containerd.sock --data-root /var/lib/docker \
     --exec-root /run/docker --pidfile /run/vxn-test-docker.pid --iptables=false --ip-masq=false --bridge=none \
-    --storage-driver=overlay2 --add-runtime "vxn=$RUNTIME"
+    --storage-driver=overlay2 --add-runtime "vxn=$RUNTIME" "$@"
   ok $? "dockerd is up with the vxn runtime"
   dockerd_pid=$(pidof dockerd)
   [ -n "$dockerd_pid" ] || sed 's/^/# /' "$TMP/dockerd.log" | tail -20
@@ -111,4 +111,33 @@ stop_dockerd () {
   local left="" d
   for d in "$DROOT"/*; do [ -f "$d/state.json" ] && left="$left $d"; done
   is "$left" "" "no vxn container is left under docker's runtime root"
+}
+
+# The cgroup v2 path of a process, as /proc/PID/cgroup says ("/docker/ID").
+cgroup_of () { sed -n 's/^0:://p' "/proc/$1/cgroup"; }
+# Set linux.cgroupsPath in a bundle's config.json ("" removes it).
+set_cgroups_path () { # set_cgroups_path BUNDLE PATH
+  python3 - "$1/config.json" "$2" <<'PY'
+import json, sys
+p, v = sys.argv[1], sys.argv[2]
+c = json.load(open(p))
+lx = c.setdefault("linux", {})
+if v: lx["cgroupsPath"] = v
+else: lx.pop("cgroupsPath", None)
+json.dump(c, open(p, "w"))
+PY
+}
+# Wait until PATH is removed (inotify IN_DELETE_SELF, e.g. systemd removing a scope's cgroup): no polling.
+wait_gone () { # wait_gone PATH TIMEOUT
+  python3 - "$1" "$2" <<'PY'
+import ctypes, os, select, sys
+path, timeout = sys.argv[1], float(sys.argv[2])
+libc = ctypes.CDLL(None, use_errno=True)
+fd = libc.inotify_init1(os.O_CLOEXEC)
+IN_DELETE_SELF, IN_IGNORED = 0x400, 0x8000
+if libc.inotify_add_watch(fd, path.encode(), IN_DELETE_SELF) < 0:
+    sys.exit(0 if not os.path.exists(path) else 1)
+r, _, _ = select.select([fd], [], [], timeout)
+sys.exit(0 if r else 1)
+PY
 }
