@@ -44,9 +44,9 @@ static int
 get_uint (const cJSON *v, const char *what, double max, unsigned long long *out, vxn_error_t *err)
 {
   if (!cJSON_IsNumber (v) || v->valuedouble < 0 || v->valuedouble > max
-      || v->valuedouble != (double) (unsigned long long) v->valuedouble)
+      || v->valuedouble != (double)(unsigned long long)v->valuedouble)
     return vxn_make_error (err, 0, "config.json: `%s` must be a whole number between 0 and %.0f", what, max);
-  *out = (unsigned long long) v->valuedouble;
+  *out = (unsigned long long)v->valuedouble;
   return 0;
 }
 
@@ -342,7 +342,33 @@ parse_memory (const cJSON *root, int64_t *limit, vxn_error_t *err)
   unsigned long long n = 0;
   if (get_uint (v, "linux.resources.memory.limit", 9.0e15, &n, err) < 0)
     return -1;
-  *limit = (int64_t) n;
+  *limit = (int64_t)n;
+  return 0;
+}
+
+/* linux.resources.cpu quota and period (docker --cpus N: quota N*period). -1 or absent: no quota. */
+static int
+parse_cpu (const cJSON *root, int64_t *quota, int64_t *period, vxn_error_t *err)
+{
+  const cJSON *linux_ = cJSON_GetObjectItemCaseSensitive (root, "linux"), *res, *cpu, *v;
+  if (!cJSON_IsObject (linux_) || !cJSON_IsObject (res = cJSON_GetObjectItemCaseSensitive (linux_, "resources"))
+      || !cJSON_IsObject (cpu = cJSON_GetObjectItemCaseSensitive (res, "cpu")))
+    return 0;
+  unsigned long long n = 0;
+  v = cJSON_GetObjectItemCaseSensitive (cpu, "quota");
+  if (v && !cJSON_IsNull (v) && !(cJSON_IsNumber (v) && v->valuedouble == -1))
+    {
+      if (get_uint (v, "linux.resources.cpu.quota", 1.0e15, &n, err) < 0)
+        return -1;
+      *quota = (int64_t)n;
+    }
+  v = cJSON_GetObjectItemCaseSensitive (cpu, "period");
+  if (v && !cJSON_IsNull (v))
+    {
+      if (get_uint (v, "linux.resources.cpu.period", 1.0e12, &n, err) < 0)
+        return -1;
+      *period = (int64_t)n;
+    }
   return 0;
 }
 
@@ -603,7 +629,8 @@ vxn_oci_config_parse (const char *json, struct vxn_oci_config *cfg, vxn_error_t 
   const cJSON *r, *ann, *it;
   int ret = -1;
   if (root == NULL)
-    return vxn_make_error (err, 0, "config.json: invalid JSON near `%.20s`", cJSON_GetErrorPtr () ? cJSON_GetErrorPtr () : "");
+    return vxn_make_error (err, 0, "config.json: invalid JSON near `%.20s`",
+                           cJSON_GetErrorPtr () ? cJSON_GetErrorPtr () : "");
   if (!cJSON_IsObject (root))
     {
       vxn_make_error (err, 0, "config.json: top level must be an object");
@@ -646,7 +673,8 @@ vxn_oci_config_parse (const char *json, struct vxn_oci_config *cfg, vxn_error_t 
     }
   else
     cfg->annotations_json = xstrdup ("{}");
-  if (parse_memory (root, &cfg->memory_limit, err) < 0 || parse_mounts (root, &cfg->process, err) < 0)
+  if (parse_memory (root, &cfg->memory_limit, err) < 0 || parse_cpu (root, &cfg->cpu_quota, &cfg->cpu_period, err) < 0
+      || parse_mounts (root, &cfg->process, err) < 0)
     goto out;
   if (cJSON_IsObject (r = cJSON_GetObjectItemCaseSensitive (root, "linux"))
       && get_string (r, "cgroupsPath", "linux.", 0, &cfg->cgroups_path, err) < 0)

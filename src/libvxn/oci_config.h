@@ -19,6 +19,7 @@ struct vxn_oci_config
   char *root_path;               /* as written in config.json (relative to the bundle unless absolute) */
   char *annotations_json;        /* the "annotations" object re-serialised, "{}" when absent */
   int64_t memory_limit;          /* linux.resources.memory.limit in bytes, 0 when unset */
+  int64_t cpu_quota, cpu_period; /* linux.resources.cpu, 0 when unset (docker --cpus N: quota = N * period) */
   char *cgroups_path;            /* linux.cgroupsPath, NULL when unset (cgroup.h decides what it means) */
   char *ignored; /* the security fields present that vxn accepts and ignores, e.g. "`linux.seccomp`"; or NULL */
 };

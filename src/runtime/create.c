@@ -103,8 +103,9 @@ build_initrd (int dirfd, const char *bundle, const struct vxn_oci_config *cfg, c
   /* The 9p modules only for containers that mount a host directory. */
   cleanup_free char *extra = vol->n_p9 ? xasprintf ("%s/initramfs-9p.cpio", guest_dir ()) : NULL;
   if (access (kernel, R_OK) < 0)
-    return vxn_make_error (err, errno, "guest kernel `%s` (install vxn's guest files, set VXN_GUEST_DIR or the "
-                                       "org.vxn.kernel annotation)",
+    return vxn_make_error (err, errno,
+                           "guest kernel `%s` (install vxn's guest files, set VXN_GUEST_DIR or the "
+                           "org.vxn.kernel annotation)",
                            kernel);
   cleanup_close int fd = openat (dirfd, "initrd", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0)
@@ -121,7 +122,20 @@ memory_mb (const struct vxn_oci_config *cfg, const struct vxn_tuning *t)
   if (cfg->memory_limit <= 0)
     return DEFAULT_MEMORY_MB;
   int64_t mb = cfg->memory_limit / (1024 * 1024);
-  return mb < VXN_MIN_MEMORY_MB ? VXN_MIN_MEMORY_MB : (unsigned) mb;
+  return mb < VXN_MIN_MEMORY_MB ? VXN_MIN_MEMORY_MB : (unsigned)mb;
+}
+
+/* org.vxn.vcpus, else ceil(cpu quota / period) as `update` does (period 100000 when unset), at most VXN_MAX_VCPUS. */
+static unsigned
+vcpus (const struct vxn_oci_config *cfg, const struct vxn_tuning *t)
+{
+  if (t->vcpus)
+    return t->vcpus;
+  if (cfg->cpu_quota <= 0)
+    return 1;
+  int64_t period = cfg->cpu_period > 0 ? cfg->cpu_period : 100000;
+  int64_t n = (cfg->cpu_quota + period - 1) / period;
+  return n > VXN_MAX_VCPUS ? VXN_MAX_VCPUS : (unsigned)n;
 }
 
 /* The monitor's cgroup (cgroup.h): decided here, so a bad cgroupsPath fails before anything exists; entered by the
@@ -294,7 +308,7 @@ vxn_cmd_create (struct vxn_global *g, int argc, char **argv, vxn_error_t *err)
     .created = created,
     .annotations_json = cfg.annotations_json,
     .memory_mb = memory_mb (&cfg, &tuning),
-    .vcpus = tuning.vcpus ? tuning.vcpus : 1,
+    .vcpus = vcpus (&cfg, &tuning),
     .debug = g->debug,
     .terminal_fd = -1,
     .p9_paths = vol.p9_paths,

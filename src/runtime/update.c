@@ -32,9 +32,9 @@ get_int (const cJSON *obj, const char *key, const char *where, int64_t *out, vxn
   const cJSON *v = cJSON_GetObjectItemCaseSensitive (obj, key);
   if (v == NULL || cJSON_IsNull (v))
     return 0;
-  if (!cJSON_IsNumber (v) || v->valuedouble != (double) (int64_t) v->valuedouble)
+  if (!cJSON_IsNumber (v) || v->valuedouble != (double)(int64_t)v->valuedouble)
     return vxn_make_error (err, 0, "update: `%s.%s` must be an integer", where, key);
-  *out = (int64_t) v->valuedouble;
+  *out = (int64_t)v->valuedouble;
   return 0;
 }
 
@@ -84,7 +84,8 @@ read_resources (const char *path, struct update_request *r, vxn_error_t *err)
   if (cJSON_IsObject (mem) && get_int (mem, "limit", "memory", &r->memory, err) < 0)
     goto out;
   if (cJSON_IsObject (cpu)
-      && (get_int (cpu, "quota", "cpu", &r->cpu_quota, err) < 0 || get_int (cpu, "period", "cpu", &r->cpu_period, err) < 0))
+      && (get_int (cpu, "quota", "cpu", &r->cpu_quota, err) < 0
+          || get_int (cpu, "period", "cpu", &r->cpu_period, err) < 0))
     goto out;
   ret = 0;
 out:
@@ -155,8 +156,8 @@ set_vcpus (struct vxn_domain *d, unsigned want, vxn_error_t *err)
   unsigned max = d->info.vcpu_max_id + 1;
   libxl_bitmap map;
   if (want > max)
-    return vxn_make_error (err, 0, "update: %u vCPUs asked, the domain was created with %u (org.vxn.vcpus)", want,
-                           max);
+    return vxn_make_error (
+        err, 0, "update: %u vCPUs asked, the domain was created with %u (org.vxn.vcpus or the CPU quota)", want, max);
   libxl_bitmap_init (&map);
   if (libxl_cpu_bitmap_alloc (d->ctx, &map, max) != 0)
     return vxn_make_error (err, 0, "update: allocate a vCPU map");
@@ -173,15 +174,15 @@ set_vcpus (struct vxn_domain *d, unsigned want, vxn_error_t *err)
 static int
 set_memory (struct vxn_domain *d, int64_t bytes, vxn_error_t *err)
 {
-  int64_t kb = bytes / 1024, floor_kb = (int64_t) VXN_MIN_MEMORY_MB * 1024;
+  int64_t kb = bytes / 1024, floor_kb = (int64_t)VXN_MIN_MEMORY_MB * 1024;
   if (kb < floor_kb)
     kb = floor_kb; /* the rootfs lives in the guest's RAM: the same floor as at create */
-  if ((uint64_t) kb > d->info.max_memkb)
+  if ((uint64_t)kb > d->info.max_memkb)
     return vxn_make_error (err, 0, "update: %lld MiB asked, the domain's maximum is %llu MiB (fixed at create)",
-                           (long long) (kb / 1024), (unsigned long long) (d->info.max_memkb / 1024));
+                           (long long)(kb / 1024), (unsigned long long)(d->info.max_memkb / 1024));
   int rc = libxl_set_memory_target (d->ctx, d->domid, kb, 0, 1);
   if (rc != 0)
-    return vxn_make_error (err, 0, "update: set the memory target to %lld KiB (libxl rc=%d)", (long long) kb, rc);
+    return vxn_make_error (err, 0, "update: set the memory target to %lld KiB (libxl rc=%d)", (long long)kb, rc);
   return 0;
 }
 
@@ -214,7 +215,7 @@ vxn_cmd_update (struct vxn_global *g, int argc, char **argv, vxn_error_t *err)
   if (ret == 0 && r.cpu_quota > 0)
     {
       int64_t period = r.cpu_period > 0 ? r.cpu_period : 100000;
-      ret = set_vcpus (&d, (unsigned) ((r.cpu_quota + period - 1) / period), err);
+      ret = set_vcpus (&d, (unsigned)((r.cpu_quota + period - 1) / period), err);
     }
   vxn_domain_close (&d);
 out:

@@ -110,7 +110,8 @@ test_config (void)
   char *msg = NULL;
   ok (parse_cfg ("{\"ociVersion\":\"1.0.2\"," BASE_PROCESS ",\"root\":{\"path\":\"rootfs\"},"
                  "\"hostname\":\"h\",\"annotations\":{\"a\":\"b\"},"
-                 "\"linux\":{\"resources\":{\"memory\":{\"limit\":268435456}}},\"unknown\":1}",
+                 "\"linux\":{\"resources\":{\"memory\":{\"limit\":268435456},"
+                 "\"cpu\":{\"quota\":150000,\"period\":100000}}},\"unknown\":1}",
                  &cfg, &msg)
           == 0,
       "valid config parses (unknown keys ignored)");
@@ -121,7 +122,23 @@ test_config (void)
   is_str (cfg.root_path, "rootfs", "root.path");
   is_str (cfg.annotations_json, "{\"a\":\"b\"}", "annotations");
   ok (cfg.memory_limit == 268435456, "memory limit");
+  ok (cfg.cpu_quota == 150000 && cfg.cpu_period == 100000, "cpu quota and period (docker --cpus 1.5)");
   vxn_oci_config_free (&cfg);
+  ok (parse_cfg ("{\"ociVersion\":\"1.0.2\"," BASE_PROCESS ",\"root\":{\"path\":\"rootfs\"},"
+                 "\"linux\":{\"resources\":{\"cpu\":{\"quota\":-1,\"shares\":1024}}}}",
+                 &cfg, &msg)
+              == 0
+          && cfg.cpu_quota == 0,
+      "cpu quota -1 is no quota");
+  vxn_oci_config_free (&cfg);
+  ok (parse_cfg ("{\"ociVersion\":\"1.0.2\"," BASE_PROCESS ",\"root\":{\"path\":\"rootfs\"},"
+                 "\"linux\":{\"resources\":{\"cpu\":{\"quota\":1.5}}}}",
+                 &cfg, &msg)
+          < 0,
+      "a fractional cpu quota is refused");
+  ok (msg && strstr (msg, "linux.resources.cpu.quota"), "... naming it");
+  free (msg);
+  msg = NULL;
 
   static const struct bad_cfg bad[] = {
     { "not json", "invalid JSON" },
@@ -147,8 +164,7 @@ test_config (void)
       "\"root\":{\"path\":\"r\"}}",
       "process.user.uid" },
     { "{\"ociVersion\":\"1.0.2\"," BASE_PROCESS "}", "`root` is required" },
-    { "{\"ociVersion\":\"1.0.2\"," BASE_PROCESS ",\"root\":{\"path\":\"r\",\"readonly\":\"yes\"}}",
-      "root.readonly" },
+    { "{\"ociVersion\":\"1.0.2\"," BASE_PROCESS ",\"root\":{\"path\":\"r\",\"readonly\":\"yes\"}}", "root.readonly" },
     { "{\"ociVersion\":\"1.0.2\"," BASE_PROCESS ",\"root\":{\"path\":\"r\"},\"annotations\":{\"a\":1}}",
       "annotation `a`" },
   };
@@ -221,8 +237,7 @@ test_guest_spec (void)
   size_t len = 0;
   ok (vxn_guest_spec_encode (&spec, &buf, &len, errbuf, sizeof errbuf) == 0, "encode");
   ok (vxn_guest_spec_decode (buf, len, &back, errbuf, sizeof errbuf) == 0, "decode (%s)", errbuf);
-  ok (back.n_args == 3 && strcmp (back.args[1], "hello  world") == 0 && back.args[2][0] == '\0'
-          && back.args[3] == NULL,
+  ok (back.n_args == 3 && strcmp (back.args[1], "hello  world") == 0 && back.args[2][0] == '\0' && back.args[3] == NULL,
       "args round-trip, empty argument kept");
   ok (back.n_env == 2 && strcmp (back.env[1], "A=b=c") == 0, "env round-trips");
   ok (back.uid == 1000 && back.gid == 1000 && back.n_additional_gids == 2 && back.additional_gids[1] == 20,
@@ -420,7 +435,7 @@ test_tuning (void)
   ok (vxn_tuning_parse ("{}", &t, &err) == 0 && t.kernel == NULL && t.memory_mb == 0 && t.vcpus == 0,
       "no annotations: defaults");
   static const char *bad[] = {
-    "{\"org.vxn.memory\":\"63\"}", "{\"org.vxn.memory\":\"1g\"}", "{\"org.vxn.vcpus\":\"0\"}",
+    "{\"org.vxn.memory\":\"63\"}", "{\"org.vxn.memory\":\"1g\"}",  "{\"org.vxn.vcpus\":\"0\"}",
     "{\"org.vxn.vcpus\":\"65\"}",  "{\"org.vxn.kernel\":\"rel\"}",
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
