@@ -210,6 +210,9 @@ child (const struct vxn_guest_spec *spec, struct child_io io, int is_entrypoint)
   /* Mounted from inside the new pid namespace, so /proc shows the container's processes only. */
   if (is_entrypoint && mount ("proc", VXN_ROOTFS "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
     child_fail (VXN_EXIT_INIT_FAILED, "mount proc in %s: %s", VXN_ROOTFS, strerror (errno));
+  char why_mask[512];
+  if (is_entrypoint && vxn_mount_masks (spec, why_mask, sizeof why_mask) < 0)
+    child_fail (VXN_EXIT_INIT_FAILED, "%s", why_mask);
   if (chroot (VXN_ROOTFS) < 0)
     child_fail (VXN_EXIT_INIT_FAILED, "chroot %s: %s", VXN_ROOTFS, strerror (errno));
   if (chdir (spec->cwd) < 0 && (!is_entrypoint || errno != ENOENT || mkdir_p (spec->cwd) < 0 || chdir (spec->cwd) < 0))

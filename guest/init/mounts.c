@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -326,4 +327,88 @@ vxn_mount_console (const char *slave_path)
     vxn_fatal (VXN_EXIT_INIT_FAILED, "create %s/dev/console: %s", VXN_ROOTFS, strerror (errno));
   close (fd);
   do_mount (slave_path, VXN_ROOTFS "/dev/console", NULL, MS_BIND, NULL);
+}
+
+/* An existing path inside the container's root, as an O_PATH fd; -2 when it does not exist (runc skips those). */
+static int
+open_existing (int root, const char *path, char *err, size_t errlen)
+{
+  int fd = open_in_root (root, path + 1, 0);
+  if (fd >= 0)
+    return fd;
+  if (errno == ENOENT || errno == ENOTDIR)
+    return -2;
+  snprintf (err, errlen, "open %s in the container: %s", path, strerror (errno));
+  return -1;
+}
+
+static int
+mask_path (int root, const char *path, char *err, size_t errlen)
+{
+  struct stat st;
+  char target[64];
+  int fd = open_existing (root, path, err, errlen), r;
+  if (fd < 0)
+    return fd == -2 ? 0 : -1;
+  snprintf (target, sizeof target, "/proc/self/fd/%d", fd);
+  /* A directory disappears under an empty read-only tmpfs, a file under /dev/null: runc's masks. */
+  if (fstat (fd, &st) == 0 && S_ISDIR (st.st_mode))
+    r = mount ("tmpfs", target, "tmpfs", MS_RDONLY, NULL);
+  else
+    r = mount ("/dev/null", target, NULL, MS_BIND, NULL);
+  if (r < 0)
+    snprintf (err, errlen, "mask %s: %s", path, strerror (errno));
+  close (fd);
+  return r;
+}
+
+static int
+readonly_path (int root, const char *path, char *err, size_t errlen)
+{
+  char target[64];
+  struct statvfs sv;
+  int fd = open_existing (root, path, err, errlen);
+  if (fd < 0)
+    return fd == -2 ? 0 : -1;
+  snprintf (target, sizeof target, "/proc/self/fd/%d", fd);
+  int r = mount (target, target, NULL, MS_BIND | MS_REC, NULL);
+  close (fd);
+  if (r < 0)
+    {
+      snprintf (err, errlen, "bind %s onto itself: %s", path, strerror (errno));
+      return -1;
+    }
+  /* The remount must name the new mount, so resolve again; keep its nosuid/nodev/noexec. */
+  if ((fd = open_existing (root, path, err, errlen)) < 0)
+    return -1;
+  snprintf (target, sizeof target, "/proc/self/fd/%d", fd);
+  unsigned long keep = 0;
+  if (statvfs (target, &sv) == 0)
+    keep = (sv.f_flag & ST_NOSUID ? MS_NOSUID : 0) | (sv.f_flag & ST_NODEV ? MS_NODEV : 0)
+           | (sv.f_flag & ST_NOEXEC ? MS_NOEXEC : 0);
+  r = mount (NULL, target, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | keep, NULL);
+  if (r < 0)
+    snprintf (err, errlen, "remount %s read-only: %s", path, strerror (errno));
+  close (fd);
+  return r;
+}
+
+int
+vxn_mount_masks (const struct vxn_guest_spec *spec, char *err, size_t errlen)
+{
+  if (spec->n_masked_paths == 0 && spec->n_readonly_paths == 0)
+    return 0;
+  int root = open (VXN_ROOTFS, O_PATH | O_DIRECTORY | O_CLOEXEC), r = 0;
+  if (root < 0)
+    {
+      snprintf (err, errlen, "open %s: %s", VXN_ROOTFS, strerror (errno));
+      return -1;
+    }
+  /* Read-only first, as runc: a masked path inside a read-only one still gets its mask. */
+  for (size_t i = 0; i < spec->n_readonly_paths && r == 0; i++)
+    r = readonly_path (root, spec->readonly_paths[i], err, errlen);
+  for (size_t i = 0; i < spec->n_masked_paths && r == 0; i++)
+    r = mask_path (root, spec->masked_paths[i], err, errlen);
+  close (root);
+  return r;
 }

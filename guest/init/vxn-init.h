@@ -86,6 +86,8 @@ void vxn_mount_early (void);
 void vxn_quiet_printk (void);
 void vxn_mount_container (const struct vxn_guest_spec *spec);
 void vxn_mount_console (const char *slave_path);
+/* linux.maskedPaths and readonlyPaths; by the entrypoint once its /proc is mounted. -1 with a message in err. */
+int vxn_mount_masks (const struct vxn_guest_spec *spec, char *err, size_t errlen);
 
 /* modules.c */
 void vxn_load_modules (void);

@@ -138,6 +138,26 @@ encode_mounts (struct buf *b, const struct vxn_guest_spec *spec, char *errbuf, s
   return r;
 }
 
+/* linux.maskedPaths (X) and linux.readonlyPaths (Y). 0, -1 out of memory, -2 with a message in errbuf. */
+static int
+encode_paths (struct buf *b, const struct vxn_guest_spec *spec, char *errbuf, size_t errlen)
+{
+  int r = 0;
+  for (int k = 0; k < 2; k++)
+    {
+      char **v = k ? spec->readonly_paths : spec->masked_paths;
+      size_t n = k ? spec->n_readonly_paths : spec->n_masked_paths;
+      for (size_t i = 0; i < n && r == 0; i++)
+        {
+          if (!dest_ok (v[i]))
+            return fail (errbuf, errlen, "%s path `%s` is not a clean absolute path", k ? "read-only" : "masked", v[i])
+                   - 1;
+          r = buf_put (b, k ? 'Y' : 'X', v[i]);
+        }
+    }
+  return r;
+}
+
 /* Returns 1 if TAG is a mount record (taking VALUE), 0 if it is not, -1 on error. */
 static int
 decode_mount_record (struct vxn_guest_spec *spec, char tag, char *value, char *errbuf, size_t errlen)
@@ -423,7 +443,9 @@ vxn_guest_spec_encode (const struct vxn_guest_spec *spec, char **out, size_t *ou
     r = buf_put (&b, 'r', spec->readonly_root ? "1" : "0");
   if (r == 0)
     r = encode_process (&b, spec);
-  if (r == 0 && (r = encode_mounts (&b, spec, errbuf, errlen)) == -2)
+  if (r == 0 && (r = encode_mounts (&b, spec, errbuf, errlen)) == 0)
+    r = encode_paths (&b, spec, errbuf, errlen);
+  if (r == -2)
     {
       free (b.data);
       return -1;
@@ -455,6 +477,21 @@ parse_id (const char *s, unsigned long *out)
     return -1;
   *out = v;
   return 0;
+}
+
+static int push (char ***vec, size_t *n, char *s);
+
+/* 1: X or Y, kept; 0: another tag; -1: malformed. */
+static int
+decode_path_record (struct vxn_guest_spec *spec, char tag, char *value, char *errbuf, size_t errlen)
+{
+  if (tag != 'X' && tag != 'Y')
+    return 0;
+  if (!dest_ok (value))
+    return fail (errbuf, errlen, "record `%c`: `%.64s` is not a clean absolute path", tag, value);
+  int r = tag == 'X' ? push (&spec->masked_paths, &spec->n_masked_paths, value)
+                     : push (&spec->readonly_paths, &spec->n_readonly_paths, value);
+  return r < 0 ? fail (errbuf, errlen, "out of memory") : 1;
 }
 
 static int
@@ -496,7 +533,7 @@ vxn_guest_spec_decode (const char *buf, size_t len, struct vxn_guest_spec *spec,
         }
       if (strchr ("chugtr", tag) && tag != '\0')
         {
-          if (seen[(unsigned char) tag]++)
+          if (seen[(unsigned char)tag]++)
             {
               vxn_guest_spec_free (spec);
               return fail (errbuf, errlen, "record `%c` appears twice", tag);
@@ -583,6 +620,15 @@ vxn_guest_spec_decode (const char *buf, size_t len, struct vxn_guest_spec *spec,
               vxn_guest_spec_free (spec);
               return -1;
             }
+          switch (decode_path_record (spec, tag, copy, errbuf, errlen))
+            {
+            case 1:
+              continue;
+            case -1:
+              free (copy);
+              vxn_guest_spec_free (spec);
+              return -1;
+            }
           {
             int mine = decode_process (tag, copy, spec, seen, errbuf, errlen);
             free (copy);
@@ -645,5 +691,7 @@ vxn_guest_spec_free (struct vxn_guest_spec *spec)
   free (spec->hostname);
   free (spec->additional_gids);
   free_mounts (spec);
+  free_vec (spec->masked_paths);
+  free_vec (spec->readonly_paths);
   memset (spec, 0, sizeof *spec);
 }

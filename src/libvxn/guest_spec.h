@@ -88,6 +88,12 @@ struct vxn_guest_spec
   int oom_score_adj;
   struct vxn_guest_mount *mounts; /* in config.json order */
   size_t n_mounts;
+  /* linux.maskedPaths (hidden: /dev/null or an empty read-only tmpfs over them) and linux.readonlyPaths, clean
+     absolute paths the entrypoint applies once /proc is mounted; NULL-terminated. */
+  char **masked_paths;
+  size_t n_masked_paths;
+  char **readonly_paths;
+  size_t n_readonly_paths;
 };
 
 /* RLIMIT_NOFILE <-> its number; -1 or NULL when unknown. */

@@ -492,6 +492,35 @@ clean_dest (const char *d)
   return out;
 }
 
+/* linux.maskedPaths and linux.readonlyPaths: the guest applies them as runc does (guest/init/mounts.c). */
+static int
+parse_linux_paths (const cJSON *root, struct vxn_guest_spec *p, vxn_error_t *err)
+{
+  const cJSON *linux_ = cJSON_GetObjectItemCaseSensitive (root, "linux");
+  static const char *const keys[] = { "maskedPaths", "readonlyPaths" };
+  for (int k = 0; k < 2; k++)
+    {
+      char ***v = k ? &p->readonly_paths : &p->masked_paths;
+      size_t *n = k ? &p->n_readonly_paths : &p->n_masked_paths;
+      if (!cJSON_IsObject (linux_))
+        continue;
+      if (get_string_array (linux_, keys[k], "linux.", v, n, err) < 0)
+        return -1;
+      for (size_t i = 0; i < *n; i++)
+        {
+          char *c = clean_dest ((*v)[i]);
+          if (c == NULL)
+            return vxn_make_error (err, 0,
+                                   "config.json: `linux.%s[%zu]` (`%s`) must be an absolute path without "
+                                   "`.` or `..`",
+                                   keys[k], i, (*v)[i]);
+          free ((*v)[i]);
+          (*v)[i] = c;
+        }
+    }
+  return 0;
+}
+
 static int
 under (const char *path, const char *dir)
 {
@@ -674,7 +703,7 @@ vxn_oci_config_parse (const char *json, struct vxn_oci_config *cfg, vxn_error_t 
   else
     cfg->annotations_json = xstrdup ("{}");
   if (parse_memory (root, &cfg->memory_limit, err) < 0 || parse_cpu (root, &cfg->cpu_quota, &cfg->cpu_period, err) < 0
-      || parse_mounts (root, &cfg->process, err) < 0)
+      || parse_mounts (root, &cfg->process, err) < 0 || parse_linux_paths (root, &cfg->process, err) < 0)
     goto out;
   if (cJSON_IsObject (r = cJSON_GetObjectItemCaseSensitive (root, "linux"))
       && get_string (r, "cgroupsPath", "linux.", 0, &cfg->cgroups_path, err) < 0)

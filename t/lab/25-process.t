@@ -107,6 +107,29 @@ like "$(cat "$TMP/p6.err")" "vxn-init: setrlimit RLIMIT_NOFILE .*Operation not p
 like "$(R features)" '"CAP_NET_BIND_SERVICE"' "features lists the capabilities"
 assert_clean "refusals" "$ROOT"
 
+# linux.maskedPaths and readonlyPaths, applied as runc does once /proc is mounted: a masked directory is empty,
+# a masked file reads as /dev/null, a read-only path refuses writes; a path that does not exist is skipped.
+mkdir -p "$TMP/b7"
+python3 - "$BASE" "$TMP/b7" <<'PY'
+import json, os, sys
+base, out = sys.argv[1:3]
+c = json.load(open(os.path.join(base, "config.json")))
+c["root"]["path"] = os.path.join(base, "rootfs")
+c["process"]["args"] = ["/bin/sh", "-c", "echo etc $(ls -A /etc | wc -l); echo kcore $(head -c 10 /proc/kcore | wc -c);"
+  "touch /tmp/x 2>/dev/null && echo tmp writable || echo tmp read-only;"
+  "echo 1 2>/dev/null >/proc/sys/vm/drop_caches && echo sys writable || echo sys read-only"]
+c.setdefault("linux", {})["maskedPaths"] = ["/etc", "/proc/kcore", "/no/such/path"]
+c["linux"]["readonlyPaths"] = ["/tmp", "/proc/sys", "/no/such/dir"]
+json.dump(c, open(os.path.join(out, "config.json"), "w"))
+PY
+run_bundle p7 "$TMP/b7"; ok $? "a container with maskedPaths and readonlyPaths runs (missing paths skipped)"
+is "$(tr '\n' ' ' <"$TMP/p7.out")" "etc 0 kcore 0 tmp read-only sys read-only " \
+  "masked /etc is empty, masked /proc/kcore reads nothing, /tmp and /proc/sys are read-only"
+variant "$TMP/b8" '{}' '{"linux":{"maskedPaths":["/proc/../etc"]}}'
+R create --bundle "$TMP/b8" p8 </dev/null >/dev/null 2>"$TMP/err"; [ $? -ne 0 ]; ok $? "a masked path with .. is refused"
+like "$(cat "$TMP/err")" "linux.maskedPaths\[0\]" "... naming it"
+assert_clean "masked and read-only paths" "$ROOT"
+
 # 5. docker's flags for the same fields.
 if have_docker; then
   start_dockerd

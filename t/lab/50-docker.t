@@ -16,6 +16,9 @@ out=$($RUN --rm -m 160m --cpus 2 vxn-test sh -c 'nproc; sed -n "s/^MemTotal: *\(
 is "$(echo "$out" | head -1)" 2 "--cpus 2 gives the domain 2 vCPUs"
 kb=$(echo "$out" | sed -n 2p)
 [ -n "$kb" ] && [ "$kb" -le 163840 ] && [ "$kb" -gt 100000 ]; ok $? "-m 160m sizes the domain (MemTotal ${kb:-?} kB)"
+# docker's default maskedPaths and readonlyPaths reach the guest.
+out=$($RUN --rm vxn-test sh -c 'head -c 10 /proc/kcore | wc -c; echo 1 2>/dev/null >/proc/sys/vm/drop_caches && echo writable || echo read-only' 2>&1)
+is "$(echo $out)" "0 read-only" "docker's masked /proc/kcore reads nothing and its read-only /proc/sys refuses writes"
 out=$(echo "piped in" | $RUN --rm -i vxn-test cat 2>&1)
 is "$out" "piped in" "-i forwards piped stdin, with its EOF"
 out=$(python3 "$LAB_LIB/ptydrive.py" 33 90 180 -- $RUN --rm -it vxn-test sh -c '[ -t 0 ] && echo tty; stty size' | tr -d '\r')

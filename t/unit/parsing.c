@@ -125,6 +125,29 @@ test_config (void)
   ok (cfg.cpu_quota == 150000 && cfg.cpu_period == 100000, "cpu quota and period (docker --cpus 1.5)");
   vxn_oci_config_free (&cfg);
   ok (parse_cfg ("{\"ociVersion\":\"1.0.2\"," BASE_PROCESS ",\"root\":{\"path\":\"rootfs\"},"
+                 "\"linux\":{\"maskedPaths\":[\"/proc/kcore\",\"//proc//keys/\"],\"readonlyPaths\":[\"/proc/sys\"]}}",
+                 &cfg, &msg)
+              == 0
+          && cfg.process.n_masked_paths == 2 && strcmp (cfg.process.masked_paths[1], "/proc/keys") == 0
+          && cfg.process.n_readonly_paths == 1 && strcmp (cfg.process.readonly_paths[0], "/proc/sys") == 0,
+      "linux.maskedPaths and readonlyPaths are kept, tidied");
+  vxn_oci_config_free (&cfg);
+  ok (parse_cfg ("{\"ociVersion\":\"1.0.2\"," BASE_PROCESS ",\"root\":{\"path\":\"rootfs\"},"
+                 "\"linux\":{\"maskedPaths\":[\"/proc/../etc/passwd\"]}}",
+                 &cfg, &msg)
+          < 0,
+      "a masked path with .. is refused");
+  ok (msg && strstr (msg, "linux.maskedPaths[0]"), "... naming it (%s)", msg ? msg : "");
+  free (msg);
+  msg = NULL;
+  ok (parse_cfg ("{\"ociVersion\":\"1.0.2\"," BASE_PROCESS ",\"root\":{\"path\":\"rootfs\"},"
+                 "\"linux\":{\"readonlyPaths\":\"/proc/sys\"}}",
+                 &cfg, &msg)
+          < 0,
+      "readonlyPaths that is not an array is refused");
+  free (msg);
+  msg = NULL;
+  ok (parse_cfg ("{\"ociVersion\":\"1.0.2\"," BASE_PROCESS ",\"root\":{\"path\":\"rootfs\"},"
                  "\"linux\":{\"resources\":{\"cpu\":{\"quota\":-1,\"shares\":1024}}}}",
                  &cfg, &msg)
               == 0
@@ -229,9 +252,11 @@ test_guest_spec (void)
   char *args[] = { "/bin/echo", "hello  world", "", NULL };
   char *env[] = { "PATH=/bin", "A=b=c", NULL };
   gid_t gids[] = { 10, 20 };
+  char *masked[] = { "/proc/kcore", "/sys/firmware", NULL }, *ro[] = { "/proc/sys", NULL };
   struct vxn_guest_spec spec = {
     .args = args, .n_args = 3, .env = env, .n_env = 2, .cwd = "/work", .uid = 1000, .gid = 1000,
     .additional_gids = gids, .n_additional_gids = 2, .hostname = "box", .terminal = 0, .readonly_root = 1,
+    .masked_paths = masked, .n_masked_paths = 2, .readonly_paths = ro, .n_readonly_paths = 1,
   }, back;
   char *buf = NULL, errbuf[128];
   size_t len = 0;
@@ -243,7 +268,15 @@ test_guest_spec (void)
   ok (back.uid == 1000 && back.gid == 1000 && back.n_additional_gids == 2 && back.additional_gids[1] == 20,
       "ids round-trip");
   ok (back.readonly_root == 1 && back.terminal == 0 && strcmp (back.hostname, "box") == 0, "flags round-trip");
+  ok (back.n_masked_paths == 2 && strcmp (back.masked_paths[1], "/sys/firmware") == 0 && back.masked_paths[2] == NULL
+          && back.n_readonly_paths == 1 && strcmp (back.readonly_paths[0], "/proc/sys") == 0,
+      "masked and read-only paths round-trip");
   vxn_guest_spec_free (&back);
+  ok (vxn_guest_spec_decode ("ax\0c/\0u0\0g0\0X/proc/../etc\0", 26, &back, errbuf, sizeof errbuf) < 0
+          && strstr (errbuf, "clean absolute path"),
+      "a masked path with .. is refused by the decoder (%s)", errbuf);
+  ok (vxn_guest_spec_decode ("ax\0c/\0u0\0g0\0Yproc\0", 18, &back, errbuf, sizeof errbuf) < 0,
+      "a relative read-only path is refused by the decoder (%s)", errbuf);
   ok (vxn_guest_spec_decode (buf, len - 1, &back, errbuf, sizeof errbuf) < 0, "truncated spec refused");
   buf[0] = 'Z';
   ok (vxn_guest_spec_decode (buf, len, &back, errbuf, sizeof errbuf) < 0, "unknown tag refused");
