@@ -321,6 +321,13 @@ parse_process_security (const cJSON *root, struct vxn_oci_config *cfg, vxn_error
   if (note_ignored (process, "apparmorProfile", "process.", 0, &cfg->ignored, err) < 0
       || note_ignored (process, "selinuxLabel", "process.", 0, &cfg->ignored, err) < 0)
     return -1;
+  /* Not yet applied in the guest: named in the warning rather than dropped silently. */
+  if (cJSON_IsObject (process)
+      && (note_ignored (process, "ioPriority", "process.", 1, &cfg->ignored, err) < 0
+          || note_ignored (process, "scheduler", "process.", 1, &cfg->ignored, err) < 0))
+    return -1;
+  if (cJSON_IsObject (linux_) && note_ignored (linux_, "personality", "linux.", 1, &cfg->ignored, err) < 0)
+    return -1;
   if (cJSON_IsObject (linux_) && note_ignored (linux_, "seccomp", "linux.", 1, &cfg->ignored, err) < 0)
     return -1;
   return 0;

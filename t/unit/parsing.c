@@ -518,6 +518,20 @@ test_config_credentials (void)
           "apparmorProfile and seccomp are noted as ignored (an empty selinuxLabel is not)");
   vxn_oci_config_free (&cfg);
 
+  ok (parse_cfg (
+          CFG_WITH (",\"ioPriority\":{\"class\":\"IOPRIO_CLASS_IDLE\"},\"scheduler\":{\"policy\":\"SCHED_BATCH\"}",
+                    ",\"linux\":{\"personality\":{\"domain\":\"LINUX32\"}}"),
+          &cfg, &msg)
+          == 0,
+      "ioPriority, scheduler and personality parse");
+  is_str (cfg.ignored, "`process.ioPriority`, `process.scheduler`, `linux.personality`",
+          "... and are named in create's warning, not dropped silently");
+  vxn_oci_config_free (&cfg);
+  ok (parse_cfg (CFG_WITH (",\"scheduler\":\"batch\"", ""), &cfg, &msg) < 0 && msg && strstr (msg, "process.scheduler"),
+      "a scheduler that is not an object is refused");
+  free (msg);
+  msg = NULL;
+
   ok (parse_cfg (CFG_WITH ("", ""), &cfg, &msg) == 0 && !cfg.process.have_caps && cfg.process.n_rlimits == 0
           && !cfg.process.no_new_privs && !cfg.process.have_umask && !cfg.process.have_oom_score_adj
           && cfg.ignored == NULL,
