@@ -25,7 +25,7 @@ $RUN --rm "$IMG" sh -c 'exit 3'; is "$?" 3 "exit code 3 passes through conmon an
 out=$($RUN --rm -e FOO=bar -w /tmp -u 1000:1000 "$IMG" sh -c 'echo "$FOO $(pwd) $(id -u):$(id -g)"' 2>&1)
 is "$out" "bar /tmp 1000:1000" "-e, -w and -u are seen inside the container"
 # linux.resources: -m sizes the domain's memory, --cpus its vCPUs (ceil(quota / period)).
-out=$($RUN --rm -m 160m --cpus 2 "$IMG" sh -c 'nproc; sed -n "s/^MemTotal: *\([0-9]*\) kB/\1/p" /proc/meminfo' 2>&1)
+out=$($RUN --rm -m 160m --cpus 2 "$IMG" sh -c 'nproc; sed -n "s/^MemTotal: *\([0-9]*\) kB/\1/p" /proc/meminfo' 2>"$TMP/err")
 is "$(echo "$out" | head -1)" 2 "--cpus 2 gives the domain 2 vCPUs"
 kb=$(echo "$out" | sed -n 2p)
 [ -n "$kb" ] && [ "$kb" -le 163840 ] && [ "$kb" -gt 100000 ]; ok $? "-m 160m sizes the domain (MemTotal ${kb:-?} kB)"
