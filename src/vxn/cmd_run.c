@@ -9,6 +9,7 @@
 #include "image.h"
 #include "launch.h"
 #include "pull.h"
+#include "run_security.h"
 #include "signals.h"
 #include "strv.h"
 #include "utils.h"
@@ -56,6 +57,9 @@ static const char usage_run[]
       "      --platform OS/ARCH     the platform to pull\n"
       "  -l, --label KEY=VALUE      set a label\n"
       "      --read-only            mount the root file system read-only\n"
+      "      --cap-add CAP, --cap-drop CAP  change docker's default capabilities (ALL: every one)\n"
+      "      --ulimit NAME=SOFT[:HARD]     a resource limit (nofile, nproc, core, ...; -1: unlimited)\n"
+      "      --security-opt no-new-privileges  set no_new_privs for the entrypoint\n"
       "  -v, --volume HOST:DIR[:ro]  bind-mount a host directory (over Xen 9pfs; created when missing)\n"
       "      --stop-signal SIG      signal for stop (default: the image's, else SIGTERM)\n"
       "      --stop-timeout N       seconds stop waits before KILL (default 10)\n"
@@ -88,6 +92,10 @@ enum
   O_RUNTIME,
   O_CPUS,
   O_ANNOTATION,
+  O_CAP_ADD,
+  O_CAP_DROP,
+  O_ULIMIT,
+  O_SECURITY_OPT,
   O_HELP,
   O_REFUSED = 1000,
 };
@@ -121,13 +129,9 @@ static const struct
   { "attach", required_argument, "is not supported (output goes to the terminal, or to `logs` with -d)" },
   { "detach-keys", required_argument, "is not supported (no attach)" },
   { "privileged", no_argument, "is not supported: the container is a domain of its own" },
-  { "cap-add", required_argument, "is not supported yet" },
-  { "cap-drop", required_argument, "is not supported yet" },
-  { "security-opt", required_argument, "is not supported" },
   { "device", required_argument, "is not supported: host devices do not exist in the guest" },
   { "gpus", required_argument, "is not supported" },
   { "sysctl", required_argument, "is not supported yet" },
-  { "ulimit", required_argument, "is not supported yet" },
   { "shm-size", required_argument, "is not supported yet" },
   { "ipc", required_argument, "is not supported: every container has a kernel of its own" },
   { "pid", required_argument, "is not supported: every container has a kernel of its own" },
@@ -164,10 +168,11 @@ struct run_opts
   char **env;
   char **labels;
   int64_t memory;
-  unsigned vcpus;     /* --cpus rounded up; 0: the runtime's default (1) */
-  int64_t nano_cpus;  /* --cpus as docker records it */
-  char **annotations; /* --annotation KEY=VALUE */
-  char **volumes;     /* -v, normalised to "SRC\nDST\nro|rw" */
+  unsigned vcpus;          /* --cpus rounded up; 0: the runtime's default (1) */
+  int64_t nano_cpus;       /* --cpus as docker records it */
+  char **annotations;      /* --annotation KEY=VALUE */
+  char **volumes;          /* -v, normalised to "SRC\nDST\nro|rw" */
+  struct run_security sec; /* --cap-add, --cap-drop, --ulimit, --security-opt */
   enum
   {
     PULL_MISSING,
@@ -188,6 +193,7 @@ run_opts_clear (struct run_opts *o)
   vxn_strv_free (o->labels);
   vxn_strv_free (o->annotations);
   vxn_strv_free (o->volumes);
+  run_security_clear (&o->sec);
 }
 
 /* docker's -v HOST:CONTAINER[:ro|rw] for host directories (created when missing, as docker does). Named volumes
@@ -362,6 +368,10 @@ parse_opts (struct vxn_cli *cli, int argc, char **argv, struct run_opts *o, vxn_
     { "runtime", required_argument, NULL, O_RUNTIME },
     { "cpus", required_argument, NULL, O_CPUS },
     { "annotation", required_argument, NULL, O_ANNOTATION },
+    { "cap-add", required_argument, NULL, O_CAP_ADD },
+    { "cap-drop", required_argument, NULL, O_CAP_DROP },
+    { "ulimit", required_argument, NULL, O_ULIMIT },
+    { "security-opt", required_argument, NULL, O_SECURITY_OPT },
     { "quiet", no_argument, NULL, 'q' },
     { "help", no_argument, NULL, O_HELP },
   };
@@ -541,6 +551,19 @@ parse_opts (struct vxn_cli *cli, int argc, char **argv, struct run_opts *o, vxn_
       case 'q':
         o->quiet = 1;
         break;
+      case O_CAP_ADD:
+      case O_CAP_DROP:
+      case O_ULIMIT:
+      case O_SECURITY_OPT:
+        {
+          char why[256];
+          int r = c == O_ULIMIT         ? run_security_ulimit (&o->sec, optarg, why, sizeof why)
+                  : c == O_SECURITY_OPT ? run_security_opt (&o->sec, optarg, why, sizeof why)
+                                        : run_security_cap (&o->sec, c == O_CAP_ADD, optarg, why, sizeof why);
+          if (r < 0)
+            return vxn_usage_error (cli, err, "%s", why);
+        }
+        break;
       case 'v':
         if (add_volume (cli, o, optarg, err) < 0)
           return -1;
@@ -646,6 +669,7 @@ patch_config (const char *bundle, const struct run_opts *o, struct vxn_ctr *c, v
       cJSON_AddItemToArray (opts, cJSON_CreateString (mode));
       cJSON_AddItemToArray (mounts, m);
     }
+  run_security_patch (cJSON_GetObjectItemCaseSensitive (spec, "process"), &o->sec);
   if (o->read_only)
     {
       cJSON *root = cJSON_GetObjectItemCaseSensitive (spec, "root");

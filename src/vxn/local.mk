@@ -2,7 +2,7 @@
 # also as vdkr (docker's face) and vpdmn (podman's): symlinks, the program picks its face from argv[0].
 bin_PROGRAMS += src/vxn/vxn
 src_vxn_vxn_CFLAGS = $(AM_CFLAGS) $(STRICT_JUMP_CFLAGS) -I$(top_srcdir)/src/image $(CJSON_CFLAGS) \
-	$(LIBCURL_CFLAGS) $(LIBARCHIVE_CFLAGS) $(XENLIGHT_CFLAGS) $(XENTOOLLOG_CFLAGS)
+	$(LIBCURL_CFLAGS) $(LIBARCHIVE_CFLAGS) $(LIBCAP_CFLAGS) $(XENLIGHT_CFLAGS) $(XENTOOLLOG_CFLAGS)
 src_vxn_vxn_SOURCES = \
 	src/vxn/main.c src/vxn/vxn.h \
 	src/vxn/console.c src/vxn/console.h \
@@ -10,6 +10,7 @@ src_vxn_vxn_SOURCES = \
 	src/vxn/fmt.c src/vxn/fmt.h \
 	src/vxn/launch.c src/vxn/launch.h \
 	src/vxn/rt.c src/vxn/rt.h \
+	src/vxn/run_security.c src/vxn/run_security.h \
 	src/vxn/view.c src/vxn/view.h \
 	src/vxn/inspect_ctr.c \
 	src/vxn/cmd_bundle.c \
@@ -30,7 +31,7 @@ src_vxn_vxn_SOURCES = \
 	src/vxn/cmd_version.c \
 	src/vxn/cmd_wait.c
 # libxl only for `info` and `version` (Xen version, memory, domains); containers run through vxn-oci-runtime.
-src_vxn_vxn_LDADD = $(VXN_IMAGE_LIBS) $(XENLIGHT_LIBS) $(XENTOOLLOG_LIBS)
+src_vxn_vxn_LDADD = $(VXN_IMAGE_LIBS) $(XENLIGHT_LIBS) $(XENTOOLLOG_LIBS) $(LIBCAP_LIBS)
 dist_man_MANS += man/vxn.1
 
 bashcompletiondir = $(datadir)/bash-completion/completions

@@ -221,7 +221,14 @@ is "$rc/$(cat "$TMP/err")" "1/vdkr: 'build' is not supported" "vdkr build: exit 
 vpdmn push x 2>"$TMP/err"; rc=$?
 is "$rc/$(cat "$TMP/err")" "1/Error: 'push' is not supported" "vpdmn push: exit 1 and podman's wording"
 vdkr --help | grep -q '^  run '; ok $? "vdkr --help lists run"
-for args in "-d -t" "-v named:/data" "-v /tmp:relative" "-v /tmp:/x:z" "--cpuset-cpus 0" "--cpus 0" "--network bridge" "--bogus" "-p 80:80" "-m lots" "--pull sometimes" \
+# docker's process-security flags, applied in the guest by the runtime.
+out=$(timeout 180 vxn run --rm --cap-drop ALL --cap-add net_bind_service --ulimit nofile=123:456 \
+  --security-opt no-new-privileges "$IMGR" sh -c 'grep -E "^(CapBnd|CapEff|NoNewPrivs):" /proc/self/status |
+  tr -s "\t" " "; grep "^Max open files" /proc/self/limits | tr -s " " | sed "s/ $//"' 2>&1)
+is "$(echo "$out" | tr '\n' '|')" "CapEff: 0000000000000400|CapBnd: 0000000000000400|NoNewPrivs: 1|Max open files 123 456 files|" \
+  "--cap-drop ALL --cap-add net_bind_service --ulimit nofile=123:456 --security-opt no-new-privileges"
+for args in "--cap-add BOGUS" "--ulimit nofile=9:3" "--ulimit nofiles=1" "--security-opt seccomp=x.json" \
+  "-d -t" "-v named:/data" "-v /tmp:relative" "-v /tmp:/x:z" "--cpuset-cpus 0" "--cpus 0" "--network bridge" "--bogus" "-p 80:80" "-m lots" "--pull sometimes" \
   "--name bad/name" "-w relative"; do
   vxn run --rm $args "$IMGR" true >/dev/null 2>"$TMP/err"; rc=$?
   is "$rc" 125 "run $args: exit 125 ($(head -1 "$TMP/err"))"
