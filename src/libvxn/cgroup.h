@@ -10,6 +10,8 @@
 #include "error.h"
 
 #define VXN_CGROUP_ROOT "/sys/fs/cgroup"
+/* How long removal waits for the last process (the watchdog, QEMU) to leave after the monitor. */
+#define CGROUP_EMPTY_TIMEOUT_MS 10000
 
 enum vxn_cgroup_manager
 {

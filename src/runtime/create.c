@@ -353,6 +353,10 @@ out_remove:
     if (rootfd >= 0)
       vxn_rm_rf_at (rootfd, id, &rerr);
     vxn_error_release (&rerr);
+    /* The monitor may have made its cgroupfs cgroup before the domain failed; no delete will come for it. */
+    if (pid > 0 && cgroup.manager == VXN_CGROUP_FS)
+      vxn_cgroup_remove (cgroup.path, CGROUP_EMPTY_TIMEOUT_MS, &rerr);
+    vxn_error_release (&rerr);
   }
 out_cfg:
   vxn_oci_config_free (&cfg);

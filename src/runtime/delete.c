@@ -18,8 +18,6 @@
 #include <unistd.h>
 
 #define DELETE_TIMEOUT_MS 120000
-/* The watchdog and QEMU leave the monitor's cgroup right after it. */
-#define CGROUP_EMPTY_TIMEOUT_MS 10000
 
 static int
 destroy_leftover_domain (const struct vxn_state_file *st, vxn_error_t *err)
@@ -29,7 +27,7 @@ destroy_leftover_domain (const struct vxn_state_file *st, vxn_error_t *err)
   if (r <= 0)
     return r;
   if (libxl_domain_destroy (d.ctx, d.domid, NULL) != 0)
-    r = vxn_make_error (err, 0, "cannot destroy domain %lld", (long long) st->domid);
+    r = vxn_make_error (err, 0, "cannot destroy domain %lld", (long long)st->domid);
   else
     r = 0;
   vxn_domain_close (&d);
@@ -40,7 +38,7 @@ destroy_leftover_domain (const struct vxn_state_file *st, vxn_error_t *err)
 static int
 kill_and_wait (struct vxn_container *c, vxn_error_t *err)
 {
-  cleanup_close int pidfd = (int) syscall (SYS_pidfd_open, c->st.monitor_pid, 0);
+  cleanup_close int pidfd = (int)syscall (SYS_pidfd_open, c->st.monitor_pid, 0);
   if (pidfd < 0)
     return 0; /* already gone */
   if (!vxn_process_is (c->st.monitor_pid, c->st.monitor_start_time))

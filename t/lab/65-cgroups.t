@@ -57,6 +57,24 @@ R --cgroup-manager bogus list >/dev/null 2>"$TMP/err"; [ $? -ne 0 ]; ok $? "--cg
 like "$(cat "$TMP/err")" "cgroupfs, systemd or disabled" "... naming the choices"
 assert_clean "refusals" "$ROOT"
 
+# A domain that libxl cannot build (far more memory than the host has): the monitor had made its cgroup already;
+# create removes it with the rest.
+set_cgroups_path "$B" /vxn-test/c5
+python3 - "$B/config.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1])); c.setdefault("annotations", {})["org.vxn.memory"] = "1048576"
+json.dump(c, open(sys.argv[1], "w"))
+PY
+R create --bundle "$B" c5 </dev/null >/dev/null 2>"$TMP/err"; [ $? -ne 0 ]; ok $? "create of a domain libxl cannot build fails"
+[ ! -e "$ROOT/c5" ] && [ ! -e "$CG/vxn-test/c5" ]; ok $? "... leaving neither a state directory nor its cgroup"
+rmdir "$CG/vxn-test" 2>/dev/null
+python3 - "$B/config.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1])); c["annotations"].pop("org.vxn.memory")
+json.dump(c, open(sys.argv[1], "w"))
+PY
+assert_clean "failed build" "$ROOT"
+
 # --cgroup-manager disabled: the monitor stays where its caller is.
 set_cgroups_path "$B" /vxn-test/c4
 R --cgroup-manager disabled create --bundle "$B" --pid-file "$TMP/pid" c4 </dev/null >/dev/null 2>&1
