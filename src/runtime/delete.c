@@ -18,6 +18,8 @@
 #include <unistd.h>
 
 #define DELETE_TIMEOUT_MS 120000
+#define QEMU_LOG_DIR "/var/log/xen"
+#define QEMU_LOG_ROTATIONS 10 /* libxl keeps .1 to .10 */
 
 static int
 destroy_leftover_domain (const struct vxn_state_file *st, vxn_error_t *err)
@@ -73,6 +75,21 @@ remove_cgroup (const struct vxn_container *c)
     }
 }
 
+/* libxl's log of the domain's QEMU (containers with volumes), and the copies it rotated: one set per container
+   id, so they would pile up in /var/log/xen. */
+static void
+remove_qemu_logs (const struct vxn_container *c)
+{
+  if (c->st.domname == NULL || c->st.domname[0] == '\0' || strchr (c->st.domname, '/'))
+    return;
+  for (int i = 0; i <= QEMU_LOG_ROTATIONS; i++)
+    {
+      cleanup_free char *p = i ? xasprintf ("%s/qemu-dm-%s.log.%d", QEMU_LOG_DIR, c->st.domname, i)
+                               : xasprintf ("%s/qemu-dm-%s.log", QEMU_LOG_DIR, c->st.domname);
+      (void)unlink (p);
+    }
+}
+
 int
 vxn_cmd_delete (struct vxn_global *g, int argc, char **argv, vxn_error_t *err)
 {
@@ -124,6 +141,8 @@ vxn_cmd_delete (struct vxn_global *g, int argc, char **argv, vxn_error_t *err)
     goto out;
   if (ct.have_state && ct.st.cgroup_owned && ct.st.cgroup[0] != '\0')
     remove_cgroup (&ct);
+  if (ct.have_state)
+    remove_qemu_logs (&ct);
   rootfd = open (g->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (rootfd < 0)
     ret = vxn_make_error (err, errno, "open `%s`", g->root);

@@ -85,6 +85,7 @@ like "$out" "motd from the host" "a file bind carries the host file's content"
 like "$out" "root-is-writable" "the root stays writable"
 like "$out" "file-bind-is-readonly" "a read-only file bind cannot be written"
 is "$(cat "$TMP/motd")" "motd from the host" "the host file is unchanged"
+[ ! -e /var/log/xen/qemu-dm-vxn-r1.log ]; ok $? "delete removed libxl's log of the container's QEMU"
 clean "runtime volumes" "$ROOT"
 
 diag "create+start+exit with a 9p volume: $(awk "BEGIN {print $(now) - $t0}") s"
