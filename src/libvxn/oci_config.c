@@ -610,9 +610,11 @@ parse_mount (const cJSON *jm, size_t idx, struct vxn_guest_mount *m, vxn_error_t
     }
   if (m->kind == VXN_MOUNT_BIND && (m->source == NULL || m->source[0] == '\0'))
     return vxn_make_error (err, 0, "config.json: %s: a bind mount needs a `source`", what);
-  if (m->kind != VXN_MOUNT_BIND)
+  /* A device name ("tmpfs", "proc") is not used; an engine's host shm directory (a bind on /dev/shm) is kept for its
+     size, which vxn_mounts_resolve gives the guest's own /dev/shm (docker/podman --shm-size). */
+  if (m->kind != VXN_MOUNT_BIND && !(m->kind == VXN_MOUNT_SHM && bind))
     {
-      free (m->source); /* a device name ("tmpfs", "proc") or an engine's host shm directory: not used */
+      free (m->source);
       m->source = NULL;
     }
   const char *const *allowed

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 static void
 push (char ***vec, size_t *n, char *s)
@@ -20,6 +21,19 @@ push (char ***vec, size_t *n, char *s)
   *vec = v;
 }
 
+/* The guest's /dev/shm is its own tmpfs (memory is not shared with the host); it takes the size of the engine's shm
+   directory (docker and podman mount a tmpfs of --shm-size there). Without one to measure, the guest's default stays.
+ */
+static void
+shm_size_from_host (struct vxn_guest_mount *m)
+{
+  struct statvfs sv;
+  if (m->data == NULL && statvfs (m->source, &sv) == 0 && sv.f_blocks > 0)
+    m->data = xasprintf ("mode=1777,size=%llu", (unsigned long long)sv.f_blocks * sv.f_frsize);
+  free (m->source);
+  m->source = NULL;
+}
+
 int
 vxn_mounts_resolve (struct vxn_guest_spec *spec, const char *bundle, struct vxn_volumes *vol, vxn_error_t *err)
 {
@@ -28,6 +42,11 @@ vxn_mounts_resolve (struct vxn_guest_spec *spec, const char *bundle, struct vxn_
     {
       struct vxn_guest_mount *m = &spec->mounts[i];
       struct stat st;
+      if (m->kind == VXN_MOUNT_SHM && m->source)
+        {
+          shm_size_from_host (m);
+          continue;
+        }
       if (m->kind != VXN_MOUNT_BIND)
         continue;
       cleanup_free char *src = m->source[0] == '/' ? xstrdup (m->source) : xasprintf ("%s/%s", bundle, m->source);

@@ -25,10 +25,12 @@ $RUN --rm "$IMG" sh -c 'exit 3'; is "$?" 3 "exit code 3 passes through conmon an
 out=$($RUN --rm -e FOO=bar -w /tmp -u 1000:1000 "$IMG" sh -c 'echo "$FOO $(pwd) $(id -u):$(id -g)"' 2>&1)
 is "$out" "bar /tmp 1000:1000" "-e, -w and -u are seen inside the container"
 # linux.resources: -m sizes the domain's memory, --cpus its vCPUs (ceil(quota / period)).
-out=$($RUN --rm -m 160m --cpus 2 "$IMG" sh -c 'nproc; sed -n "s/^MemTotal: *\([0-9]*\) kB/\1/p" /proc/meminfo' 2>"$TMP/err")
+out=$($RUN --rm -m 160m --cpus 2 --shm-size 100m "$IMG" sh -c 'nproc; sed -n "s/^MemTotal: *\([0-9]*\) kB/\1/p" /proc/meminfo
+  df -k /dev/shm | tail -1 | tr -s " " | cut -d" " -f2' 2>"$TMP/err")
 is "$(echo "$out" | head -1)" 2 "--cpus 2 gives the domain 2 vCPUs"
 kb=$(echo "$out" | sed -n 2p)
 [ -n "$kb" ] && [ "$kb" -le 163840 ] && [ "$kb" -gt 100000 ]; ok $? "-m 160m sizes the domain (MemTotal ${kb:-?} kB)"
+is "$(echo "$out" | sed -n 3p)" 102400 "--shm-size 100m sizes the guest's /dev/shm"
 out=$(echo "piped in" | $RUN --rm -i "$IMG" cat 2>&1)
 is "$out" "piped in" "-i forwards piped stdin"
 out=$(python3 "$LAB_LIB/ptydrive.py" 31 77 180 -- $RUN --rm -it "$IMG" sh -c '[ -t 0 ] && echo tty; stty size' | tr -d '\r')

@@ -17,6 +17,7 @@
 #include <sys/resource.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 static int
@@ -335,7 +336,8 @@ test_mounts (void)
   is_str (m[2].data, "newinstance,ptmxmode=0666,mode=0620,gid=5", "devpts options");
   ok (m[3].kind == VXN_MOUNT_SYSFS && m[3].flags == (MS_RDONLY | MS_NODEV), "sysfs ro,nodev");
   ok (m[4].kind == VXN_MOUNT_CGROUP && m[4].flags == MS_RDONLY, "cgroup at /sys/fs/cgroup");
-  ok (m[5].kind == VXN_MOUNT_SHM && m[5].source == NULL, "an engine's host /dev/shm bind becomes the guest's own shm");
+  ok (m[5].kind == VXN_MOUNT_SHM && strcmp (m[5].source, "/host/shm") == 0,
+      "an engine's host /dev/shm bind becomes the guest's own shm, its source kept for the size");
   ok (m[6].kind == VXN_MOUNT_BIND && m[6].flags == MS_RDONLY && strcmp (m[6].dest, "/data") == 0,
       "bind ro, propagation ignored, trailing slash tidied");
   ok (m[7].kind == VXN_MOUNT_BIND && strcmp (m[7].dest, "/etc/hosts") == 0, "type-less bind via the bind option");
@@ -352,6 +354,7 @@ test_mounts (void)
   ok (m[7].kind == VXN_MOUNT_FILE && strcmp (m[7].source, "/vxn/files/0") == 0 && vol.n_files == 1
           && strcmp (vol.files[0], file) == 0,
       "a file becomes /vxn/files/0");
+  ok (m[5].source == NULL && m[5].data == NULL, "a shm source that cannot be measured leaves the guest's default size");
 
   char *buf = NULL;
   size_t len = 0;
@@ -370,6 +373,24 @@ test_mounts (void)
   ok (same, "mounts round-trip through the codec");
   vxn_guest_spec_free (&back);
   free (buf);
+  vxn_volumes_free (&vol);
+  vxn_oci_config_free (&cfg);
+
+  /* docker/podman --shm-size: the size of the engine's shm tmpfs becomes the guest's. */
+  ok (parse_cfg (
+          CFG_MOUNTS ("{\"destination\":\"/dev/shm\",\"type\":\"bind\",\"source\":\"/\",\"options\":[\"rbind\"]}"),
+          &cfg, NULL)
+              == 0
+          && vxn_mounts_resolve (&cfg.process, "/", &vol, &err) == 0,
+      "a measurable shm source resolves");
+  {
+    struct statvfs sv;
+    char want[64] = "";
+    if (statvfs ("/", &sv) == 0)
+      snprintf (want, sizeof want, "mode=1777,size=%llu", (unsigned long long)sv.f_blocks * sv.f_frsize);
+    is_str (cfg.process.mounts[0].data, want, "... and sizes the guest's /dev/shm like the host's");
+    ok (cfg.process.mounts[0].source == NULL, "... dropping the host path");
+  }
   vxn_volumes_free (&vol);
   vxn_oci_config_free (&cfg);
 
