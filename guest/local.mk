@@ -16,6 +16,7 @@ guest_vxn_init_SOURCES = \
 	guest/init/entrypoint.c \
 	guest/init/credentials.c guest/init/credentials.h \
 	guest/init/pump.c \
+	guest/init/oom.c \
 	guest/init/exec.c \
 	guest/init/parse.c guest/init/parse.h \
 	src/libvxn/guest_spec.c src/libvxn/guest_spec.h src/libvxn/proto.h

@@ -207,6 +207,7 @@ child (const struct vxn_guest_spec *spec, struct child_io io, int is_entrypoint)
     }
   close_range (io.status >= 0 ? 4 : 3, ~0U, 0);
 
+  vxn_oom_join ();
   /* Mounted from inside the new pid namespace, so /proc shows the container's processes only. */
   if (is_entrypoint && mount ("proc", VXN_ROOTFS "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
     child_fail (VXN_EXIT_INIT_FAILED, "mount proc in %s: %s", VXN_ROOTFS, strerror (errno));

@@ -61,6 +61,7 @@ main (void)
   signal (SIGPIPE, SIG_IGN);
 
   vxn_mount_early ();
+  vxn_oom_setup ();
   vxn_quiet_printk ();
   vxn_debug ("up");
   vxn_load_modules ();

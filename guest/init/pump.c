@@ -222,14 +222,14 @@ void
 vxn_pump (void)
 {
   const int vchan_fd = vxn_vchan_fd (), xs_fd = vxn_xs_fd ();
-  struct pollfd p[3 + (1 + VXN_EXEC_MAX) * W_PER_PROC];
+  struct pollfd p[4 + (1 + VXN_EXEC_MAX) * W_PER_PROC]; /* signals, xenstore, vchan, OOM, then per process */
   struct vxn_proc *ps[1 + VXN_EXEC_MAX];
   int slot[1 + VXN_EXEC_MAX][W_PER_PROC];
   /* A signal may have been noticed while we were still waiting for start. */
   vxn_xs_handle_events ();
   for (;;)
     {
-      int n = 0, i_sig, i_xs, i_vchan = -1;
+      int n = 0, i_sig, i_xs, i_vchan = -1, i_oom = -1;
 
       /* Work that needs no wake-up: frames already in the ring, EOF and EXIT frames that now fit. */
       vxn_receive_frames ();
@@ -246,6 +246,8 @@ vxn_pump (void)
       p[i_xs = n++] = (struct pollfd){ .fd = xs_fd, .events = POLLIN };
       if (!vxn.vchan_dead)
         p[i_vchan = n++] = (struct pollfd){ .fd = vchan_fd, .events = POLLIN };
+      if (vxn_oom_fd () >= 0)
+        p[i_oom = n++] = (struct pollfd){ .fd = vxn_oom_fd (), .events = POLLPRI };
       /* buffer_space() also asks Dom0 for an event when it frees room, so waiting on the vchan fd suffices. */
       int room = vxn_vchan_space () > VXN_FRAME_HEADER_SIZE;
       for (int k = 0; k < np; k++)
@@ -274,6 +276,8 @@ vxn_pump (void)
         reap ();
       if (p[i_xs].revents)
         vxn_xs_handle_events ();
+      if (i_oom >= 0 && p[i_oom].revents)
+        vxn_oom_check ();
       for (int k = 0; k < np; k++)
         {
           /* Status first: a process must be reported started before its output. */
@@ -287,4 +291,5 @@ vxn_pump (void)
         }
     }
   vxn_proc_close_stdin (&vxn.entry);
+  vxn_oom_check (); /* an OOM kill that ended the entrypoint is counted before its exit is reported */
 }

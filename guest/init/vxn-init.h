@@ -89,6 +89,12 @@ void vxn_mount_console (const char *slave_path);
 /* linux.maskedPaths and readonlyPaths; by the entrypoint once its /proc is mounted. -1 with a message in err. */
 int vxn_mount_masks (const struct vxn_guest_spec *spec, char *err, size_t errlen);
 
+/* oom.c: the container cgroup whose memory.events tells OOM kills (data/vxn-oom-kills) */
+void vxn_oom_setup (void);
+int vxn_oom_fd (void); /* -1 when not watched; POLLPRI when memory.events changed */
+void vxn_oom_join (void); /* in a container process, before it execs */
+void vxn_oom_check (void);
+
 /* modules.c */
 void vxn_load_modules (void);
 void vxn_load_module_list (const char *list);

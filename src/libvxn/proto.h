@@ -11,6 +11,7 @@
 #define VXN_XS_SIGNAL "vxn/signal"       /* "<seq> <signo> <all>" */
 #define VXN_XS_READY "data/vxn-ready"    /* guest: "1" when connected and waiting for start */
 #define VXN_XS_EXIT "data/vxn-exit"      /* guest: "exited <code>" | "signaled <signo>" */
+#define VXN_XS_OOM "data/vxn-oom-kills" /* guest: how many of the container's processes the OOM killer took */
 #define VXN_XS_VALUE_MAX 128             /* anything longer from the guest is a lie */
 
 /* vchan frames: header then len bytes of payload. Every frame names a process: 0 is the entrypoint, 1.. are

@@ -18,14 +18,15 @@ vxn_state_file_write (int dirfd, const struct vxn_state_file *st, vxn_error_t *e
   cJSON_AddStringToObject (o, "bundle", st->bundle);
   cJSON_AddStringToObject (o, "status", st->status);
   cJSON_AddNumberToObject (o, "monitor_pid", st->monitor_pid);
-  cJSON_AddNumberToObject (o, "monitor_start_time", (double) st->monitor_start_time);
+  cJSON_AddNumberToObject (o, "monitor_start_time", (double)st->monitor_start_time);
   cJSON_AddStringToObject (o, "created", st->created ? st->created : "");
-  cJSON_AddNumberToObject (o, "domid", (double) st->domid);
+  cJSON_AddNumberToObject (o, "domid", (double)st->domid);
   cJSON_AddStringToObject (o, "domuuid", st->domuuid ? st->domuuid : "");
   cJSON_AddStringToObject (o, "domname", st->domname ? st->domname : "");
   cJSON_AddNumberToObject (o, "exit_status", st->exit_status);
   cJSON_AddStringToObject (o, "cgroup", st->cgroup ? st->cgroup : "");
   cJSON_AddBoolToObject (o, "cgroup_owned", st->cgroup_owned);
+  cJSON_AddNumberToObject (o, "oom_kills", (double)st->oom_kills);
   cJSON *ann = cJSON_Parse (st->annotations_json ? st->annotations_json : "{}");
   cJSON_AddItemToObject (o, "annotations", ann ? ann : cJSON_CreateObject ());
   char *s = cJSON_PrintUnformatted (o);
@@ -81,26 +82,34 @@ vxn_state_file_parse (const char *json, struct vxn_state_file *st, vxn_error_t *
     }
   if (field_number (o, "monitor_pid", 0, 4194304, &d, err) < 0)
     goto out;
-  st->monitor_pid = (pid_t) d;
+  st->monitor_pid = (pid_t)d;
   if (field_number (o, "monitor_start_time", 0, 1.8e19, &d, err) < 0)
     goto out;
-  st->monitor_start_time = (unsigned long long) d;
+  st->monitor_start_time = (unsigned long long)d;
   if (field_number (o, "domid", -1, 65535, &d, err) < 0)
     goto out;
-  st->domid = (int64_t) d;
+  st->domid = (int64_t)d;
   if (field_number (o, "exit_status", -1, 255, &d, err) < 0)
     goto out;
-  st->exit_status = (int) d;
+  st->exit_status = (int)d;
   /* Optional: state files of older monitors have no cgroup. */
   cg = cJSON_GetObjectItemCaseSensitive (o, "cgroup");
-  if (cg && (!cJSON_IsString (cg) || (cg->valuestring[0] != '\0' && cg->valuestring[0] != '/')
-             || strstr (cg->valuestring, "/..")))
+  if (cg
+      && (!cJSON_IsString (cg) || (cg->valuestring[0] != '\0' && cg->valuestring[0] != '/')
+          || strstr (cg->valuestring, "/..")))
     {
       vxn_make_error (err, 0, "state file: `cgroup` must be an absolute cgroup path");
       goto out;
     }
   st->cgroup = xstrdup (cg ? cg->valuestring : "");
   st->cgroup_owned = cJSON_IsTrue (cJSON_GetObjectItemCaseSensitive (o, "cgroup_owned"));
+  /* Optional as well (older monitors). */
+  if (cJSON_GetObjectItemCaseSensitive (o, "oom_kills") != NULL)
+    {
+      if (field_number (o, "oom_kills", 0, 1e9, &d, err) < 0)
+        goto out;
+      st->oom_kills = (unsigned long)d;
+    }
   ann = cJSON_GetObjectItemCaseSensitive (o, "annotations");
   st->annotations_json = cJSON_IsObject (ann) ? cJSON_PrintUnformatted (ann) : xstrdup ("{}");
   ret = 0;

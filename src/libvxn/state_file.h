@@ -25,6 +25,7 @@ struct vxn_state_file
   char *annotations_json;
   char *cgroup;      /* the monitor's cgroup v2 path, "" when it stayed in its caller's */
   int cgroup_owned;  /* created with cgroupfs: delete removes it */
+  unsigned long oom_kills; /* OOM kills in the container so far, as the guest reported them */
 };
 
 int vxn_state_file_write (int dirfd, const struct vxn_state_file *st, vxn_error_t *err);

@@ -29,7 +29,7 @@ monitor_log (struct monitor *m, const char *fmt, ...)
   if (m->log == NULL)
     return;
   vxn_now_rfc3339 (when, sizeof when);
-  fprintf (m->log, "%s monitor[%d]: ", when, (int) getpid ());
+  fprintf (m->log, "%s monitor[%d]: ", when, (int)getpid ());
   va_start (ap, fmt);
   vfprintf (m->log, fmt, ap);
   va_end (ap);
@@ -49,19 +49,20 @@ write_state (struct monitor *m)
 {
   vxn_error_t err = NULL;
   struct vxn_state_file st = {
-    .id = (char *) m->args->id,
-    .bundle = (char *) m->args->bundle,
-    .status = (char *) vxn_state_name (m->state),
+    .id = (char *)m->args->id,
+    .bundle = (char *)m->args->bundle,
+    .status = (char *)vxn_state_name (m->state),
     .monitor_pid = getpid (),
     .monitor_start_time = m->start_time,
-    .created = (char *) m->args->created,
-    .domid = m->have_domain ? (int64_t) m->domid : -1,
+    .created = (char *)m->args->created,
+    .domid = m->have_domain ? (int64_t)m->domid : -1,
     .domuuid = m->have_domain ? m->uuid : "",
     .domname = m->dc.c_info.name ? m->dc.c_info.name : "",
     .exit_status = m->state == VXN_STATE_exited ? m->exit_status : -1,
-    .annotations_json = (char *) m->args->annotations_json,
+    .annotations_json = (char *)m->args->annotations_json,
     .cgroup = m->cgroup ? m->cgroup : "",
     .cgroup_owned = m->args->cgroup && m->args->cgroup->manager == VXN_CGROUP_FS,
+    .oom_kills = m->oom_kills,
   };
   if (vxn_state_file_write (m->state_dirfd, &st, &err) < 0)
     {
@@ -79,7 +80,7 @@ sync_reply (struct monitor *m, const char *msg)
     return;
   vxn_write_all (m->args->sync_fd, msg, strlen (msg));
   close (m->args->sync_fd);
-  ((struct vxn_monitor_args *) m->args)->sync_fd = -1;
+  ((struct vxn_monitor_args *)m->args)->sync_fd = -1;
 }
 
 /* The container has not exited until its QEMU has: a caller that checks (or reuses the volume) right after the
@@ -185,10 +186,9 @@ finish (struct monitor *m)
   guest_io_close (&m->io);
   if (m->state != VXN_STATE_exited)
     {
-      int next = vxn_state_next (m->state, m->state == VXN_STATE_creating && !m->have_domain
-                                               ? VXN_EVENT_build_failed
-                                               : VXN_EVENT_domain_gone);
-      m->state = next >= 0 ? (enum vxn_state) next : VXN_STATE_exited;
+      int next = vxn_state_next (m->state, m->state == VXN_STATE_creating && !m->have_domain ? VXN_EVENT_build_failed
+                                                                                             : VXN_EVENT_domain_gone);
+      m->state = next >= 0 ? (enum vxn_state)next : VXN_STATE_exited;
     }
   write_state (m);
   monitor_log (m, "container exited with status %d", m->exit_status);
@@ -206,7 +206,7 @@ finish (struct monitor *m)
 static void
 destroy_cb (libxl_ctx *ctx, int rc, void *user)
 {
-  (void) ctx;
+  (void)ctx;
   struct monitor *m = user;
   m->destroy_done = true;
   m->domain_dead = true;
@@ -299,12 +299,11 @@ monitor_fire (struct monitor *m, enum vxn_event event, char *errbuf, size_t errl
   int next = vxn_state_next (m->state, event);
   if (next < 0)
     {
-      snprintf (errbuf, errlen, "container is %s: cannot %s", vxn_state_oci_status (m->state),
-                vxn_event_name (event));
+      snprintf (errbuf, errlen, "container is %s: cannot %s", vxn_state_oci_status (m->state), vxn_event_name (event));
       return -1;
     }
   enum vxn_state from = m->state;
-  m->state = (enum vxn_state) next;
+  m->state = (enum vxn_state)next;
   monitor_log (m, "%s --%s--> %s", vxn_state_name (from), vxn_event_name (event), vxn_state_name (m->state));
   if (action (m, event, from, errbuf, errlen) < 0)
     {
@@ -322,9 +321,9 @@ monitor_parse_exit (const char *v, int *status)
 {
   long n;
   if (strncmp (v, "exited ", 7) == 0 && vxn_parse_long (v + 7, 0, 255, &n) == 0)
-    *status = (int) n;
+    *status = (int)n;
   else if (strncmp (v, "signaled ", 9) == 0 && vxn_parse_long (v + 9, 1, 64, &n) == 0)
-    *status = 128 + (int) n;
+    *status = 128 + (int)n;
   else
     return -1;
   return 0;
@@ -346,6 +345,27 @@ read_guest_key (struct monitor *m, const char *rel)
   return v;
 }
 
+/* The guest's count of OOM kills in the container, kept in the state file for `events`. Only a rise counts: the guest
+   may lie, but then only about its own OOM kills. */
+static void
+check_guest_oom (struct monitor *m)
+{
+  cleanup_free char *v = read_guest_key (m, VXN_XS_OOM);
+  long n;
+  if (v == NULL)
+    return;
+  if (vxn_parse_long (v, 0, 1000000000L, &n) < 0)
+    {
+      monitor_log (m, "guest published a malformed OOM-kill count `%.64s`; ignoring it", v);
+      return;
+    }
+  if ((unsigned long)n <= m->oom_kills)
+    return;
+  m->oom_kills = (unsigned long)n;
+  monitor_log (m, "guest reports %lu OOM kill(s) in the container", m->oom_kills);
+  write_state (m);
+}
+
 static void
 check_guest_keys (struct monitor *m)
 {
@@ -363,6 +383,7 @@ check_guest_keys (struct monitor *m)
           send_entry_winsize (m); /* the guest sizes its pty before the entrypoint starts */
         }
     }
+  check_guest_oom (m);
   if (m->state == VXN_STATE_created || m->state == VXN_STATE_running || m->state == VXN_STATE_paused)
     {
       cleanup_free char *v = read_guest_key (m, VXN_XS_EXIT);
@@ -384,8 +405,8 @@ check_guest_keys (struct monitor *m)
 static void
 xs_cb (struct ev_loop *loop, ev_io *w, int revents)
 {
-  (void) loop;
-  (void) revents;
+  (void)loop;
+  (void)revents;
   struct monitor *m = w->data;
   char **ev;
   bool data_changed = false;
@@ -444,7 +465,7 @@ disaster (void *user, libxl_event_type type, const char *msg, int errnoval)
 {
   struct monitor *m = user;
   /* libxl may not be called from here: stop; the watchdog destroys the domain. */
-  monitor_log (m, "libxl disaster (event type %d): %s (errno %d)", (int) type, msg, errnoval);
+  monitor_log (m, "libxl disaster (event type %d): %s (errno %d)", (int)type, msg, errnoval);
   m->exit_status = VXN_EXIT_NO_REPORT;
   ev_break (m->loop, EVBREAK_ALL);
 }
@@ -458,9 +479,9 @@ static const libxl_event_hooks event_hooks = {
 static int
 reaped (pid_t pid, int status, void *user)
 {
-  (void) pid;
-  (void) status;
-  (void) user;
+  (void)pid;
+  (void)status;
+  (void)user;
   return 0; /* our only own child is the watchdog, which outlives us */
 }
 
@@ -472,7 +493,7 @@ static const libxl_childproc_hooks childproc_hooks = {
 static void
 console_read_cb (struct ev_loop *loop, ev_io *w, int revents)
 {
-  (void) revents;
+  (void)revents;
   struct monitor *m = w->data;
   char buf[4096];
   ssize_t n = read (w->fd, buf, sizeof buf);
@@ -536,7 +557,7 @@ create_done (libxl_ctx *ctx, int rc, void *user)
   vxn_error_t err = NULL;
   char errbuf[256];
   ev_timer_stop (m->loop, &m->create_timer);
-  if (m->domid != (uint32_t) INVALID_DOMID && m->domid != 0)
+  if (m->domid != (uint32_t)INVALID_DOMID && m->domid != 0)
     m->have_domain = true;
   if (rc != 0)
     {
@@ -557,8 +578,7 @@ create_done (libxl_ctx *ctx, int rc, void *user)
     }
   m->io.proc_handler = exec_guest_frame;
   m->io.proc_ctx = m;
-  if (guest_io_server_init (&m->io, m->loop, (xentoollog_logger *) m->xtl, m->domid, m->args->terminal_fd, m->log,
-                            &err)
+  if (guest_io_server_init (&m->io, m->loop, (xentoollog_logger *)m->xtl, m->domid, m->args->terminal_fd, m->log, &err)
       < 0)
     {
       char *s = vxn_error_string (err);
@@ -595,8 +615,8 @@ static libxl_asyncop_how create_how;
 static void
 create_timeout_cb (struct ev_loop *loop, ev_timer *w, int revents)
 {
-  (void) loop;
-  (void) revents;
+  (void)loop;
+  (void)revents;
   struct monitor *m = w->data;
   monitor_log (m, "domain build took longer than %.0f s: aborting", CREATE_TIMEOUT_S);
   libxl_ao_abort (m->ctx, &create_how);
@@ -605,8 +625,8 @@ create_timeout_cb (struct ev_loop *loop, ev_timer *w, int revents)
 static void
 forward_signal_cb (struct ev_loop *loop, ev_signal *w, int revents)
 {
-  (void) loop;
-  (void) revents;
+  (void)loop;
+  (void)revents;
   struct monitor *m = w->data;
   char errbuf[256];
   monitor_log (m, "forwarding signal %d", w->signum);
@@ -618,8 +638,8 @@ forward_signal_cb (struct ev_loop *loop, ev_signal *w, int revents)
 static void
 winch_cb (struct ev_loop *loop, ev_signal *w, int revents)
 {
-  (void) loop;
-  (void) revents;
+  (void)loop;
+  (void)revents;
   struct monitor *m = w->data;
   send_entry_winsize (m);
 }
@@ -662,7 +682,7 @@ monitor_setup (struct monitor *m, vxn_error_t *err)
     return vxn_make_error (err, 0, "cannot create the event loop");
   m->xtl = xtl_createlogger_stdiostream (m->log, m->args->debug ? XTL_DEBUG : XTL_INFO,
                                          XTL_STDIOSTREAM_HIDE_PROGRESS | XTL_STDIOSTREAM_SHOW_DATE);
-  if (libxl_ctx_alloc (&m->ctx, LIBXL_VERSION, 0, (xentoollog_logger *) m->xtl) != 0)
+  if (libxl_ctx_alloc (&m->ctx, LIBXL_VERSION, 0, (xentoollog_logger *)m->xtl) != 0)
     return vxn_make_error (err, 0, "cannot open libxl (is this a Xen Dom0 with xenstored running?)");
   /* Order matters: hooks before anything registers an fd, child mode before libxl forks. */
   vxn_libxl_ev_register (m->ctx, m->loop);
@@ -777,7 +797,7 @@ vxn_monitor_main (const struct vxn_monitor_args *args)
     xs_close (m->xs);
   libxl_domain_config_dispose (&m->dc);
   libxl_ctx_free (m->ctx);
-  xtl_logger_destroy ((xentoollog_logger *) m->xtl);
+  xtl_logger_destroy ((xentoollog_logger *)m->xtl);
   monitor_log (m, "exit %d", status);
   fclose (m->log);
   exit (status);

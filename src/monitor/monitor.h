@@ -81,6 +81,7 @@ struct monitor
   ev_io qemu_watcher;
   ev_timer qemu_timer;
   bool qemu_killed;
+  unsigned long oom_kills; /* the guest's count (data/vxn-oom-kills), for `events` */
   char *cgroup; /* ours after entering args->cgroup, as /proc/self/cgroup says; for the state file */
 };
 

@@ -1,5 +1,6 @@
 /* events: the domain's CPU and memory in runc's stats shape. --stats prints one object; without it an object is
-   printed every --interval until the container stops (the monitor's exit ends the wait, not a poll). */
+   printed every --interval until the container stops (the monitor's exit ends the wait, not a poll), and runc's
+   {"type":"oom"} as soon as the monitor records an OOM kill the guest reported (inotify on the state directory). */
 #include "config.h"
 
 #include "domain.h"
@@ -13,7 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 /* "5s", "500ms", "1m" (Go durations as runc takes them, the common units) -> milliseconds. */
@@ -42,13 +45,13 @@ print_stats (struct vxn_domain *d, const char *id, vxn_error_t *err)
   cJSON_AddStringToObject (o, "id", id);
   cJSON *data = cJSON_AddObjectToObject (o, "data");
   cJSON *usage = cJSON_AddObjectToObject (cJSON_AddObjectToObject (data, "cpu"), "usage");
-  cJSON_AddNumberToObject (usage, "total", (double) d->info.cpu_time);
+  cJSON_AddNumberToObject (usage, "total", (double)d->info.cpu_time);
   cJSON *percpu = cJSON_AddArrayToObject (usage, "percpu");
   for (int i = 0; v && i < nr_vcpus; i++)
-    cJSON_AddItemToArray (percpu, cJSON_CreateNumber ((double) v[i].vcpu_time));
+    cJSON_AddItemToArray (percpu, cJSON_CreateNumber ((double)v[i].vcpu_time));
   cJSON *mem = cJSON_AddObjectToObject (cJSON_AddObjectToObject (data, "memory"), "usage");
-  cJSON_AddNumberToObject (mem, "usage", (double) d->info.current_memkb * 1024);
-  cJSON_AddNumberToObject (mem, "limit", (double) d->info.max_memkb * 1024);
+  cJSON_AddNumberToObject (mem, "usage", (double)d->info.current_memkb * 1024);
+  cJSON_AddNumberToObject (mem, "limit", (double)d->info.max_memkb * 1024);
   cJSON *pids = cJSON_AddObjectToObject (data, "pids");
   cJSON_AddNumberToObject (pids, "current", 0); /* the guest's processes are not counted from Dom0 */
   cJSON *vxn = cJSON_AddObjectToObject (data, "org.vxn.domain");
@@ -62,6 +65,60 @@ print_stats (struct vxn_domain *d, const char *id, vxn_error_t *err)
   if (v)
     libxl_vcpuinfo_list_free (v, nr_vcpus);
   return 0;
+}
+
+static long long
+now_ms (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* One {"type":"oom"} per OOM kill the state file counts beyond *SEEN. */
+static void
+print_ooms (struct vxn_container *ct, unsigned long *seen)
+{
+  struct vxn_state_file st;
+  vxn_error_t err = NULL;
+  if (vxn_state_file_read (ct->dirfd, &st, &err) < 0)
+    {
+      vxn_error_release (&err);
+      return;
+    }
+  for (; *seen < st.oom_kills; (*seen)++)
+    printf ("{\"type\":\"oom\",\"id\":\"%s\"}\n", ct->id);
+  fflush (stdout);
+  vxn_state_file_free (&st);
+}
+
+/* Until the next stats are due or the container stops (returns 1); OOM events are printed as they come. */
+static int
+wait_interval (struct vxn_container *ct, int pidfd, int ifd, long interval_ms, unsigned long *oom_seen)
+{
+  long long deadline = now_ms () + interval_ms;
+  for (;;)
+    {
+      long long left = deadline - now_ms ();
+      if (left <= 0)
+        return 0;
+      struct pollfd p[2] = { { .fd = pidfd, .events = POLLIN }, { .fd = ifd, .events = POLLIN } };
+      int r = poll (p, 2, (int)left);
+      if (r < 0 && errno != EINTR)
+        return 1;
+      if (r > 0 && p[1].revents)
+        {
+          char buf[4096];
+          while (read (ifd, buf, sizeof buf) > 0)
+            ;
+          print_ooms (ct, oom_seen);
+        }
+      if (r > 0 && p[0].revents)
+        {
+          print_ooms (ct, oom_seen); /* the count the monitor wrote before it exited */
+          return 1;
+        }
+    }
 }
 
 int
@@ -100,7 +157,19 @@ vxn_cmd_events (struct vxn_global *g, int argc, char **argv, vxn_error_t *err)
       vxn_container_close (&ct);
       return -1;
     }
-  cleanup_close int pidfd = (int) syscall (SYS_pidfd_open, ct.st.monitor_pid, 0);
+  cleanup_close int pidfd = (int)syscall (SYS_pidfd_open, ct.st.monitor_pid, 0);
+  /* The monitor replaces state.json by a rename into the container's directory. */
+  cleanup_close int ifd = inotify_init1 (IN_CLOEXEC | IN_NONBLOCK);
+  cleanup_free char *dir = xasprintf ("%s/%s", g->root, ct.id);
+  if (!once && (ifd < 0 || inotify_add_watch (ifd, dir, IN_MOVED_TO) < 0))
+    {
+      vxn_make_error (err, errno, "events: watch `%s`", dir);
+      vxn_domain_close (&d);
+      vxn_container_close (&ct);
+      return -1;
+    }
+  /* As runc: OOM kills from now on. */
+  unsigned long oom_seen = ct.st.oom_kills;
   for (;;)
     {
       if (print_stats (&d, ct.id, err) < 0)
@@ -111,9 +180,7 @@ vxn_cmd_events (struct vxn_global *g, int argc, char **argv, vxn_error_t *err)
           break;
         }
       /* The interval is what the caller asked for; the monitor's exit (the container stopping) ends it early. */
-      struct pollfd p = { .fd = pidfd, .events = POLLIN };
-      int r = poll (&p, pidfd >= 0 ? 1 : 0, (int) interval_ms);
-      if (r > 0 || pidfd < 0)
+      if (pidfd < 0 || wait_interval (&ct, pidfd, ifd, interval_ms, &oom_seen))
         {
           ret = 0;
           break;

@@ -92,6 +92,19 @@ assert d["cpu"]["usage"]["total"] > 0 and len(d["cpu"]["usage"]["percpu"]) == 1
 assert d["memory"]["usage"]["usage"] > 0 and d["memory"]["usage"]["limit"] >= d["memory"]["usage"]["usage"]
 ' "$TMP/stats"; ok $? "... one stats object: CPU time and memory in runc's shape"
 
+# OOM: an exec'd process that eats the guest's memory is OOM-killed there (137), and `events` streams runc's oom
+# event as the guest reports it (the domain's memory is 96 MiB after the updates above).
+R events --interval 10m c1 >"$TMP/events" 2>&1 &
+events_pid=$!
+wait_line '"type":"stats"' 60 tail -f "$TMP/events"; ok $? "events (streaming) printed its first stats"
+R exec c1 sh -c 'tail /dev/zero' </dev/null >/dev/null 2>&1; rc=$?
+is "$rc" 137 "an exec'd process exhausting the guest's memory is OOM-killed: 137"
+wait_line '{"type":"oom","id":"c1"}' 60 tail -f "$TMP/events"; ok $? "events streams runc's oom event"
+kill "$events_pid"; wait "$events_pid" 2>/dev/null
+like "$(R exec c1 echo still-here </dev/null)" "still-here" "the container survives the OOM kill of one process"
+like "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["oom_kills"])' "$ROOT/c1/state.json")" \
+  '^[1-9]' "the state file counts the OOM kill"
+
 R pause c1; ok $? "pause"
 R exec c1 true </dev/null 2>"$TMP/err"; [ $? -ne 0 ]; ok $? "exec in a paused container fails"
 like "$(cat "$TMP/err")" "paused" "... saying it is paused"

@@ -205,7 +205,7 @@ test_state_file (void)
   struct vxn_state_file st = {
     .id = "t1", .bundle = "/b", .status = "running", .monitor_pid = 42, .monitor_start_time = 12345,
     .created = "2026-01-01T00:00:00Z", .domid = 7, .domuuid = "u", .domname = "vxn-t1", .exit_status = -1,
-    .annotations_json = "{\"k\":\"v\"}", .cgroup = "/docker/t1", .cgroup_owned = 1,
+    .annotations_json = "{\"k\":\"v\"}", .cgroup = "/docker/t1", .cgroup_owned = 1, .oom_kills = 3,
   }, back;
   ok (vxn_state_file_write (fd, &st, &err) == 0, "state written");
   ok (faccessat (fd, "state.json.tmp", F_OK, 0) < 0, "no temporary file left behind");
@@ -216,6 +216,7 @@ test_state_file (void)
   is_str (back.annotations_json, "{\"k\":\"v\"}", "annotations round-trip");
   is_str (back.cgroup, "/docker/t1", "the monitor's cgroup round-trips");
   ok (back.cgroup_owned == 1, "so does whether delete removes it");
+  ok (back.oom_kills == 3, "and the OOM-kill count");
   vxn_state_file_free (&back);
   static const char old_state[] = "{\"id\":\"x\",\"bundle\":\"/b\",\"status\":\"running\",\"created\":\"\","
                                   "\"domuuid\":\"\",\"domname\":\"\",\"monitor_pid\":1,\"monitor_start_time\":1,"
@@ -231,6 +232,9 @@ test_state_file (void)
   vxn_error_release (&err);
   snprintf (buf, sizeof buf, "%s,\"cgroup\":\"docker\"}", old_state);
   ok (vxn_state_file_parse (buf, &back, &err) < 0, "a relative cgroup path is refused");
+  vxn_error_release (&err);
+  snprintf (buf, sizeof buf, "%s,\"oom_kills\":-1}", old_state);
+  ok (vxn_state_file_parse (buf, &back, &err) < 0, "a negative OOM-kill count is refused");
   vxn_error_release (&err);
   ok (vxn_state_file_parse ("{\"id\":\"x\"}", &back, &err) < 0, "truncated state refused");
   vxn_error_release (&err);
