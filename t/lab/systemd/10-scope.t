@@ -55,6 +55,15 @@ R delete --force c3; ok $? "delete --force c3"
 [ ! -e "$CG/docker/c3" ]; ok $? "its cgroup is gone"
 assert_clean "cgroupfs under systemd" "$ROOT"
 
+# --- vxn run: no flag, no cgroupsPath, so the runtime's default scope ---------------------------------------------
+python3 "$LAB_LIB/mkimage.py" oci "$TMP/vimg.tar" localhost/vxn-test:latest && vxn load -q -i "$TMP/vimg.tar" >/dev/null
+ok $? "vxn load of the test image"
+id=$(timeout 180 vxn run -d --name v1 localhost/vxn-test:latest sleep 1000 2>"$TMP/err"); ok $? "vxn run -d v1"
+pid=$(vxn inspect -f '{{.State.Pid}}' v1)
+is "$(cgroup_of "$pid")" "/system.slice/vxn-$id.scope" "its monitor is in vxn-ID.scope"
+vxn rm -f v1 >/dev/null; ok $? "vxn rm -f v1"
+wait_gone "$CG/system.slice/vxn-$id.scope" 60; ok $? "its scope goes"
+
 # --- ctr with the shim's systemd cgroup option --------------------------------------------------------------------
 setup_image
 timeout 180 ctr run -d --runc-binary "$RUNTIME" --runc-systemd-cgroup --cgroup system.slice:ctr:cg4 "$IMG" cg4 sleep 1000 \
