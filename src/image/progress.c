@@ -32,14 +32,6 @@ struct vxn_progress
   uint64_t last_draw_ms;
 };
 
-static uint64_t
-now_ms (void)
-{
-  struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 void
 vxn_human_size (double bytes, char *buf, size_t len)
 {
@@ -112,7 +104,7 @@ draw (struct vxn_progress *p)
     }
   p->drawn = p->n;
   fflush (p->out);
-  p->last_draw_ms = now_ms ();
+  p->last_draw_ms = vxn_monotonic_ms ();
 }
 
 int
@@ -146,7 +138,7 @@ vxn_progress_state (struct vxn_progress *p, int row, const char *state)
       format_row (r, line, sizeof line, 0);
       fprintf (p->out, "%s\n", line);
       fflush (p->out);
-      r->last_plain_ms = now_ms ();
+      r->last_plain_ms = vxn_monotonic_ms ();
     }
 }
 
@@ -157,7 +149,7 @@ vxn_progress_bytes (struct vxn_progress *p, int row, uint64_t done)
   r->done = done;
   if (p->out == NULL)
     return;
-  uint64_t now = now_ms ();
+  uint64_t now = vxn_monotonic_ms ();
   if (p->tty)
     {
       if (now - p->last_draw_ms >= TTY_INTERVAL_MS)

@@ -14,7 +14,6 @@
 #include <sys/inotify.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <linux/magic.h>
@@ -307,14 +306,6 @@ vxn_cgroup_enter (const struct vxn_cgroup *cg, const char *description, vxn_erro
   return vxn_make_error (err, 0, "unknown cgroup manager");
 }
 
-static long long
-now_ms (void)
-{
-  struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static bool
 populated (int dirfd)
 {
@@ -342,14 +333,14 @@ vxn_cgroup_remove (const char *path, int timeout_ms, vxn_error_t *err)
   cleanup_free char *events = xasprintf ("%s/cgroup.events", dir);
   if (dirfd < 0 || ifd < 0 || inotify_add_watch (ifd, events, IN_MODIFY) < 0)
     return vxn_make_error (err, errno, "watch %s", events);
-  long long deadline = now_ms () + timeout_ms;
+  uint64_t deadline = vxn_monotonic_ms () + (uint64_t)timeout_ms;
   while (populated (dirfd))
     {
-      long long left = deadline - now_ms ();
-      if (left <= 0)
+      uint64_t now = vxn_monotonic_ms ();
+      if (now >= deadline)
         return vxn_make_error (err, ETIMEDOUT, "the cgroup %s still has processes", dir);
       struct pollfd p = { .fd = ifd, .events = POLLIN };
-      if (poll (&p, 1, (int)left) < 0 && errno != EINTR)
+      if (poll (&p, 1, (int)(deadline - now)) < 0 && errno != EINTR)
         return vxn_make_error (err, errno, "poll");
       char buf[4096];
       if (p.revents & POLLIN)

@@ -611,24 +611,19 @@ vxn_guest_spec_decode (const char *buf, size_t len, struct vxn_guest_spec *spec,
           free (copy);
           break;
         default:
-          switch (decode_mount_record (spec, tag, copy, errbuf, errlen))
-            {
-            case 1:
-              continue;
-            case -1:
-              free (copy);
-              vxn_guest_spec_free (spec);
-              return -1;
-            }
-          switch (decode_path_record (spec, tag, copy, errbuf, errlen))
-            {
-            case 1:
-              continue;
-            case -1:
-              free (copy);
-              vxn_guest_spec_free (spec);
-              return -1;
-            }
+          {
+            int r = decode_mount_record (spec, tag, copy, errbuf, errlen);
+            if (r == 0)
+              r = decode_path_record (spec, tag, copy, errbuf, errlen);
+            if (r > 0)
+              continue; /* the record keeps COPY */
+            if (r < 0)
+              {
+                free (copy);
+                vxn_guest_spec_free (spec);
+                return -1;
+              }
+          }
           {
             int mine = decode_process (tag, copy, spec, seen, errbuf, errlen);
             free (copy);

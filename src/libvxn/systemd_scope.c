@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <systemd/sd-bus.h>
 #include <systemd/sd-daemon.h>
@@ -79,14 +78,6 @@ vxn_systemd_booted (void)
   return sd_booted () > 0;
 }
 
-static uint64_t
-now_usec (void)
-{
-  struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
-
 int
 vxn_systemd_scope_start (const char *unit, const char *slice, pid_t pid, const char *description, int timeout_ms,
                          vxn_error_t *err)
@@ -97,7 +88,7 @@ vxn_systemd_scope_start (const char *unit, const char *slice, pid_t pid, const c
   sd_bus_slot *slot = NULL;
   struct job_wait w = { 0 };
   int ret = -1, r;
-  uint64_t deadline = now_usec () + (uint64_t)timeout_ms * 1000;
+  uint64_t deadline = vxn_monotonic_ms () + (uint64_t)timeout_ms;
   if ((r = open_bus (&bus)) < 0)
     {
       vxn_make_error (err, -r, "cannot reach systemd over D-Bus to create %s", unit);
@@ -140,13 +131,13 @@ vxn_systemd_scope_start (const char *unit, const char *slice, pid_t pid, const c
         }
       if (r > 0)
         continue;
-      uint64_t now = now_usec ();
+      uint64_t now = vxn_monotonic_ms ();
       if (now >= deadline)
         {
           vxn_make_error (err, ETIMEDOUT, "systemd did not start %s", unit);
           goto out;
         }
-      if ((r = sd_bus_wait (bus, deadline - now)) < 0)
+      if ((r = sd_bus_wait (bus, (deadline - now) * 1000)) < 0)
         {
           vxn_make_error (err, -r, "wait for systemd while %s starts", unit);
           goto out;

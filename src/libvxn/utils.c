@@ -328,3 +328,11 @@ vxn_now_rfc3339 (char *buf, size_t len)
   size_t n = strftime (buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
   snprintf (buf + n, len - n, ".%09ldZ", ts.tv_nsec);
 }
+
+uint64_t
+vxn_monotonic_ms (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}

@@ -53,5 +53,7 @@ int vxn_process_is (pid_t pid, unsigned long long start_time);
 
 /* RFC 3339 UTC with nanoseconds. */
 void vxn_now_rfc3339 (char *buf, size_t len);
+/* CLOCK_MONOTONIC in milliseconds: deadlines for bounded waits. */
+uint64_t vxn_monotonic_ms (void);
 
 #endif

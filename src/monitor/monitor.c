@@ -725,6 +725,19 @@ monitor_create_domain (struct monitor *m, vxn_error_t *err)
   return 0;
 }
 
+/* create's verdict on a failure before the domain runs: the reason, in monitor.log and on the sync pipe. */
+static void
+reply_error (struct monitor *m, vxn_error_t *err)
+{
+  char *s = vxn_error_string (*err);
+  char line[600];
+  snprintf (line, sizeof line, "error %s", s);
+  monitor_log (m, "%s", s);
+  sync_reply (m, line);
+  free (s);
+  vxn_error_release (err);
+}
+
 /* Before the watchdog and QEMU exist: they inherit it. */
 static int
 enter_cgroup (struct monitor *m, vxn_error_t *err)
@@ -766,24 +779,14 @@ vxn_monitor_main (const struct vxn_monitor_args *args)
   setvbuf (m->log, NULL, _IOLBF, 0);
   if (enter_cgroup (m, &err) < 0)
     {
-      char *s = vxn_error_string (err);
-      char line[600];
-      snprintf (line, sizeof line, "error %s", s);
-      monitor_log (m, "%s", s);
-      sync_reply (m, line);
+      reply_error (m, &err);
       _exit (VXN_EXIT_NO_REPORT);
     }
   m->watchdog_fd = watchdog_spawn (log_path, &err);
   write_state (m);
   if (m->watchdog_fd < 0 || monitor_setup (m, &err) < 0 || monitor_create_domain (m, &err) < 0)
     {
-      char *s = vxn_error_string (err);
-      char line[600];
-      snprintf (line, sizeof line, "error %s", s);
-      monitor_log (m, "%s", s);
-      sync_reply (m, line);
-      free (s);
-      vxn_error_release (&err);
+      reply_error (m, &err);
       m->exit_status = VXN_EXIT_NO_REPORT;
       m->state = VXN_STATE_exited;
       write_state (m);

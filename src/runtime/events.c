@@ -16,7 +16,6 @@
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
 /* "5s", "500ms", "1m" (Go durations as runc takes them, the common units) -> milliseconds. */
@@ -67,14 +66,6 @@ print_stats (struct vxn_domain *d, const char *id, vxn_error_t *err)
   return 0;
 }
 
-static long long
-now_ms (void)
-{
-  struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* One {"type":"oom"} per OOM kill the state file counts beyond *SEEN. */
 static void
 print_ooms (struct vxn_container *ct, unsigned long *seen)
@@ -96,14 +87,14 @@ print_ooms (struct vxn_container *ct, unsigned long *seen)
 static int
 wait_interval (struct vxn_container *ct, int pidfd, int ifd, long interval_ms, unsigned long *oom_seen)
 {
-  long long deadline = now_ms () + interval_ms;
+  uint64_t deadline = vxn_monotonic_ms () + (uint64_t)interval_ms;
   for (;;)
     {
-      long long left = deadline - now_ms ();
-      if (left <= 0)
+      uint64_t now = vxn_monotonic_ms ();
+      if (now >= deadline)
         return 0;
       struct pollfd p[2] = { { .fd = pidfd, .events = POLLIN }, { .fd = ifd, .events = POLLIN } };
-      int r = poll (p, 2, (int)left);
+      int r = poll (p, 2, (int)(deadline - now));
       if (r < 0 && errno != EINTR)
         return 1;
       if (r > 0 && p[1].revents)
